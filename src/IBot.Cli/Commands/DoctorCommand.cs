@@ -1,0 +1,62 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Vision.Runtime;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace IBot.Cli.Commands;
+
+/// <summary><c>ibot doctor</c>: what users run when something is off.</summary>
+public sealed class DoctorCommand(IAnsiConsole console) : Command<DoctorCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--workspace <DIR>")]
+        [Description("Workspace folder (default: $IBOT_WORKSPACE, else ./runs).")]
+        public string? Workspace { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print one JSON object instead of a table.")]
+        public bool Json { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var fix = TorchEnvironment.InspectNativeFix();
+        var rows = new List<(string Key, string Value)>
+        {
+            ("ibot", CliApp.Version),
+            (".NET", RuntimeInformation.FrameworkDescription),
+            ("OS", $"{RuntimeInformation.OSDescription} ({RuntimeInformation.RuntimeIdentifier})"),
+            ("TorchSharp", TorchEnvironment.TorchSharpVersion),
+        };
+        try
+        {
+            rows.Add(("libtorch", TorchEnvironment.LibTorchVersion));
+            rows.Add(("torch threads", $"{TorchEnvironment.Threads} intra-op, {TorchEnvironment.InteropThreads} inter-op"));
+            var cuda = TorchEnvironment.CudaDeviceCount;
+            rows.Add(("CUDA devices", cuda == 0 ? "none" : string.Join(", ", Enumerable.Range(0, cuda).Select(i => $"cuda:{i}"))));
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException)
+        {
+            rows.Add(("libtorch", $"FAILED TO LOAD: {(e.InnerException ?? e).Message}"));
+        }
+        rows.Add(("workspace", Workspace.Resolve(settings.Workspace).Root));
+        rows.Add(("system libstdc++", fix.SystemLibStdCxx ?? "not found"));
+        rows.Add(("native-library fix", fix.Describe()));
+
+        if (settings.Json)
+        {
+            var obj = rows.ToDictionary(r => r.Key, r => r.Value);
+            obj["native_fix_in_use"] = fix.InUse ? "true" : "false";
+            console.WriteLine(JsonSerializer.Serialize(obj, new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("check").AddColumn("value");
+        foreach (var (key, value) in rows) table.AddRow(Markup.Escape(key), Markup.Escape(value));
+        console.Write(table);
+        return 0;
+    }
+}

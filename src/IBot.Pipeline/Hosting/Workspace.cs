@@ -1,0 +1,26 @@
+namespace IBot.Pipeline.Hosting;
+
+/// <summary>
+/// The folder that holds <c>lineage.db</c> and one folder per run. Resolved as
+/// <c>--workspace</c>, else the <c>IBOT_WORKSPACE</c> environment variable, else <c>./runs</c>.
+/// </summary>
+public sealed record Workspace(string Root)
+{
+    public const string EnvironmentVariable = "IBOT_WORKSPACE";
+    public const string DefaultFolder = "runs";
+
+    /// <summary>Resolves the workspace from an explicit option and the environment.</summary>
+    public static Workspace Resolve(string? option, Func<string, string?>? getEnvironment = null, string? currentDirectory = null)
+    {
+        getEnvironment ??= Environment.GetEnvironmentVariable;
+        currentDirectory ??= Directory.GetCurrentDirectory();
+        var chosen = !string.IsNullOrWhiteSpace(option) ? option
+            : getEnvironment(EnvironmentVariable) is { Length: > 0 } env ? env
+            : DefaultFolder;
+        return new Workspace(Path.GetFullPath(chosen, currentDirectory));
+    }
+
+    public string LineageDatabase => Path.Combine(Root, "lineage.db");
+
+    public string RunFolder(string runId) => Path.Combine(Root, runId);
+}
