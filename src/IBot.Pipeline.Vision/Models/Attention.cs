@@ -1,0 +1,60 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace IBot.Pipeline.Vision.Models;
+
+/// <summary>Multi-head self-attention with a fused kernel for training and an explicit path that
+/// also returns the softmaxed weights (for attention maps).</summary>
+public sealed class Attention : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear qkv;
+    private readonly Linear proj;
+    private readonly int numHeads;
+    private readonly double scale;
+
+    public Attention(int dim, int numHeads, bool qkvBias) : base(nameof(Attention))
+    {
+        this.numHeads = numHeads;
+        scale = Math.Pow(dim / numHeads, -0.5);
+        qkv = nn.Linear(dim, dim * 3, hasBias: qkvBias);
+        proj = nn.Linear(dim, dim);
+        RegisterComponents();
+        Init.Linear(qkv);
+        Init.Linear(proj);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var (q, k, v, b, n, c) = Split(x);
+        var y = nn.functional.scaled_dot_product_attention(q, k, v); // (B, H, N, C/H)
+        return proj.call(y.transpose(1, 2).reshape(b, n, c)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Output and the attention weights (B, H, N, N), computed as the reference does.</summary>
+    public (Tensor Output, Tensor Weights) ForwardWithWeights(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var (q, k, v, b, n, c) = Split(x);
+        var attn = q.matmul(k.transpose(-2, -1)).mul(scale).softmax(-1); // (B, H, N, N)
+        var y = attn.matmul(v).transpose(1, 2).reshape(b, n, c);
+        return (proj.call(y).MoveToOuterDisposeScope(), attn.MoveToOuterDisposeScope());
+    }
+
+    private (Tensor Q, Tensor K, Tensor V, long B, long N, long C) Split(Tensor x)
+    {
+        var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
+        var parts = qkv.call(x).reshape(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4); // (3, B, H, N, C/H)
+        return (parts[0], parts[1], parts[2], b, n, c);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            qkv.Dispose();
+            proj.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

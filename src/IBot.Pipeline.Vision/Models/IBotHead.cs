@@ -1,0 +1,70 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace IBot.Pipeline.Vision.Models;
+
+/// <summary>
+/// The iBOT projection head: MLP (Linear, GELU, …, Linear to the bottleneck), L2
+/// normalisation, then weight-normalised last layers, one for [CLS] and one for patch tokens
+/// (the same module when shared). Token input (B, N, D) gives both outputs; a 2-D input
+/// (B, D) gives the [CLS] path only.
+/// </summary>
+public sealed class IBotHead : nn.Module<Tensor, HeadOutput>
+{
+    private readonly nn.Module<Tensor, Tensor> mlp;
+    private readonly WeightNormLinear last_layer;
+    private readonly WeightNormLinear? last_layer2;
+
+    public IBotHead(HeadOptions options) : base(nameof(IBotHead))
+    {
+        options.Validate();
+        Options = options;
+        if (options.NLayers == 1)
+        {
+            var only = nn.Linear(options.InDim, options.BottleneckDim);
+            Init.Linear(only);
+            mlp = only;
+        }
+        else
+        {
+            var layers = new List<nn.Module<Tensor, Tensor>> { nn.Linear(options.InDim, options.HiddenDim), nn.GELU() };
+            for (var i = 0; i < options.NLayers - 2; i++)
+            {
+                layers.Add(nn.Linear(options.HiddenDim, options.HiddenDim));
+                layers.Add(nn.GELU());
+            }
+            layers.Add(nn.Linear(options.HiddenDim, options.BottleneckDim));
+            foreach (var linear in layers.OfType<Linear>()) Init.Linear(linear);
+            mlp = nn.Sequential(layers);
+        }
+        last_layer = new WeightNormLinear(options.BottleneckDim, options.OutDim, options.NormLastLayer);
+        // A shared head registers one module; checkpoints still carry `last_layer2.*` (see StateDicts).
+        if (!options.SharedHead)
+            last_layer2 = new WeightNormLinear(options.BottleneckDim, options.EffectivePatchOutDim, options.NormLastLayer);
+        RegisterComponents();
+    }
+
+    public HeadOptions Options { get; }
+
+    public override HeadOutput forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var z = nn.functional.normalize(mlp.call(x), p: 2, dim: -1);
+        if (x.dim() == 2)
+            return new HeadOutput(last_layer.call(z).MoveToOuterDisposeScope(), null);
+        var cls = last_layer.call(z.select(1, 0));                                   // (B, K)
+        var patches = (last_layer2 ?? last_layer).call(z.narrow(1, 1, z.shape[1] - 1)); // (B, P, K2)
+        return new HeadOutput(cls.MoveToOuterDisposeScope(), patches.MoveToOuterDisposeScope());
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            mlp.Dispose();
+            last_layer.Dispose();
+            last_layer2?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,52 @@
+using static TorchSharp.torch;
+
+namespace IBot.Pipeline.Vision.Models;
+
+/// <summary>
+/// Backbone plus head, with the reference's parameter names (<c>backbone.*</c>, <c>head.*</c>),
+/// the role of its <c>MultiCropWrapper</c>. Crops of one resolution are batched by the caller.
+/// </summary>
+public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
+{
+    private readonly VisionTransformer backbone;
+    private readonly IBotHead head;
+
+    public IBotNetwork(VitOptions vit, HeadOptions head) : base(nameof(IBotNetwork))
+    {
+        backbone = new VisionTransformer(vit);
+        this.head = new IBotHead(head with { InDim = vit.EmbedDim });
+        RegisterComponents();
+    }
+
+    public VisionTransformer Backbone => backbone;
+
+    public IBotHead Head => head;
+
+    public override HeadOutput forward(Tensor images) => Forward(images, null);
+
+    /// <summary>[CLS] and patch outputs for a batch of same-size crops, (B, 3, H, W); masks (B, h, w).</summary>
+    public HeadOutput Forward(Tensor images, Tensor? masks)
+    {
+        using var tokens = backbone.Forward(images, masks); // (B, N, D)
+        return head.call(tokens);
+    }
+
+    /// <summary>[CLS] output only, (B, K): what local crops contribute. Identical to the [CLS]
+    /// part of <see cref="Forward"/>, without projecting patch tokens nobody reads.</summary>
+    public Tensor ForwardCls(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var cls = backbone.Forward(images, null).select(1, 0); // (B, D)
+        return head.call(cls).Cls.MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            backbone.Dispose();
+            head.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

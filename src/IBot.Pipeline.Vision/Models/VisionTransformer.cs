@@ -1,0 +1,153 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace IBot.Pipeline.Vision.Models;
+
+/// <summary>
+/// The reference Vision Transformer (DINO/iBOT variant): convolutional patch embedding, a
+/// learned mask embedding written over masked patches right after patch embedding, [CLS]
+/// token, learned position embedding (bicubically resized for other input sizes), pre-norm
+/// blocks and a final norm. <see cref="nn.Module{T, TResult}.forward"/> returns all tokens
+/// ([CLS] first) after the final norm.
+/// </summary>
+public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
+{
+    private readonly PatchEmbed patch_embed;
+    private readonly Parameter cls_token;
+    private readonly Parameter pos_embed;
+    private readonly ModuleList<Block> blocks;
+    private readonly LayerNorm norm;
+    private readonly Parameter? masked_embed;
+
+    public VisionTransformer(VitOptions options) : base(nameof(VisionTransformer))
+    {
+        options.Validate();
+        Options = options;
+        patch_embed = new PatchEmbed(options.PatchSize, options.InChans, options.EmbedDim);
+        cls_token = new Parameter(zeros(1, 1, options.EmbedDim));
+        pos_embed = new Parameter(zeros(1, options.NumPatches + 1, options.EmbedDim));
+        blocks = new ModuleList<Block>();
+        for (var i = 0; i < options.Depth; i++)
+        {
+            // Stochastic depth decay rule: linspace(0, rate, depth), as float32 like the reference.
+            var dpr = options.Depth == 1 ? 0.0 : (double)(float)(options.DropPathRate * i / (options.Depth - 1));
+            blocks.Add(new Block(options.EmbedDim, options.NumHeads, options.MlpRatio, options.QkvBias, dpr, options.LayerNormEps));
+        }
+        norm = nn.LayerNorm(options.EmbedDim, options.LayerNormEps);
+        if (options.MaskedImageModeling) masked_embed = new Parameter(zeros(1, options.EmbedDim));
+        RegisterComponents();
+        Init.TruncNormal(pos_embed);
+        Init.TruncNormal(cls_token);
+    }
+
+    public VitOptions Options { get; }
+
+    public int EmbedDim => Options.EmbedDim;
+
+    public int Depth => Options.Depth;
+
+    public bool HasMaskEmbedding => masked_embed is not null;
+
+    public override Tensor forward(Tensor images) => Forward(images, null);
+
+    /// <summary>All tokens after the final norm, (B, 1 + h·w, D). <paramref name="mask"/> (B, h, w),
+    /// true where a patch is replaced by the mask embedding, needs a network built with
+    /// masked image modelling.</summary>
+    public Tensor Forward(Tensor images, Tensor? mask)
+    {
+        using var scope = NewDisposeScope();
+        var x = PrepareTokens(images, mask);
+        foreach (var block in blocks) x = block.call(x);
+        return norm.call(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Softmaxed attention of the last block, (B, heads, N, N), for visualisation.</summary>
+    public Tensor LastSelfAttention(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var x = PrepareTokens(images, null);
+        for (var i = 0; i < blocks.Count - 1; i++) x = blocks[i].call(x);
+        return blocks[blocks.Count - 1].AttentionWeights(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The normed tokens of the last <paramref name="n"/> blocks, (B, N, D) each,
+    /// oldest first; linear probing concatenates their [CLS] tokens.</summary>
+    public Tensor[] IntermediateLayers(Tensor images, int n = 1)
+    {
+        using var scope = NewDisposeScope();
+        var x = PrepareTokens(images, null);
+        var outputs = new List<Tensor>();
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            x = blocks[i].call(x);
+            if (blocks.Count - i <= n) outputs.Add(norm.call(x));
+        }
+        foreach (var o in outputs) o.MoveToOuterDisposeScope();
+        return outputs.ToArray();
+    }
+
+    /// <summary>[CLS] tokens of the last <paramref name="n"/> blocks concatenated, (B, n·D).</summary>
+    public Tensor LastBlocksCls(Tensor images, int n)
+    {
+        using var scope = NewDisposeScope();
+        var layers = IntermediateLayers(images, n);
+        return cat(layers.Select(l => l.select(1, 0)).ToArray(), 1).MoveToOuterDisposeScope();
+    }
+
+    private Tensor PrepareTokens(Tensor images, Tensor? mask)
+    {
+        var (b, h, w) = (images.shape[0], images.shape[2], images.shape[3]);
+        var x = patch_embed.call(images); // (B, D, h', w')
+        if (mask is not null)
+        {
+            if (masked_embed is null)
+                throw new InvalidOperationException("this network has no mask embedding (built without masked image modelling)");
+            var fill = masked_embed.to(x.dtype).view(1, -1, 1, 1);   // (1, D, 1, 1)
+            x = where(mask.unsqueeze(1), fill, x);                   // (B, D, h', w')
+        }
+        x = x.flatten(2).transpose(1, 2);                            // (B, h'w', D)
+        x = cat([cls_token.expand(b, -1, -1), x], 1);                // (B, 1 + h'w', D)
+        return x + InterpolatePosEncoding(x, h, w);
+    }
+
+    /// <summary>The position embedding for an input of h × w pixels. Resized exactly as the
+    /// reference does: bicubic with scale factors ((h/p + 0.1)/√N, (w/p + 0.1)/√N), the 0.1
+    /// avoiding floating-point error in the output size, and those scale factors (not the
+    /// size ratio) used for the sampling grid.</summary>
+    private Tensor InterpolatePosEncoding(Tensor x, long h, long w)
+    {
+        var npatch = x.shape[1] - 1;
+        var n = pos_embed.shape[1] - 1;
+        if (npatch == n && w == h) return pos_embed;
+        var dim = x.shape[2];
+        var classPos = pos_embed.narrow(1, 0, 1);                    // (1, 1, D)
+        var patchPos = pos_embed.narrow(1, 1, n);                    // (1, N, D)
+        var h0 = h / Options.PatchSize + 0.1;
+        var w0 = w / Options.PatchSize + 0.1;
+        var side = Math.Sqrt(n);
+        var grid = (long)side;
+        var resized = nn.functional.interpolate(
+            patchPos.reshape(1, grid, grid, dim).permute(0, 3, 1, 2),
+            scale_factor: [h0 / side, w0 / side],
+            mode: InterpolationMode.Bicubic,
+            align_corners: false,
+            recompute_scale_factor: false);                          // (1, D, h', w')
+        if (resized.shape[2] != (long)h0 || resized.shape[3] != (long)w0)
+            throw new InvalidOperationException($"position embedding resized to {resized.shape[2]}x{resized.shape[3]}, expected {(long)h0}x{(long)w0}");
+        return cat([classPos, resized.permute(0, 2, 3, 1).reshape(1, -1, dim)], 1);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            patch_embed.Dispose();
+            cls_token.Dispose();
+            pos_embed.Dispose();
+            blocks.Dispose();
+            norm.Dispose();
+            masked_embed?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
