@@ -1,0 +1,69 @@
+using System.Text.Json;
+using IBot.Pipeline.Vision.Checkpoints;
+using static TorchSharp.torch;
+
+namespace IBot.Pipeline.Vision.Tests.Parity;
+
+/// <summary>
+/// Access to the reference vectors: the directory is <c>IBOT_GOLDEN</c>, else
+/// <c>../shared/golden</c> relative to the repository root. Every size and option comes from
+/// the files' metadata, so the same tests run on other vector sets.
+/// </summary>
+public static class Golden
+{
+    public static string Directory { get; } = Locate();
+
+    private static string Locate()
+    {
+        var env = Environment.GetEnvironmentVariable("IBOT_GOLDEN");
+        if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "IBot.Pipeline.sln"))) dir = dir.Parent;
+        if (dir == null) throw new DirectoryNotFoundException("repository root (IBot.Pipeline.sln) not found above " + AppContext.BaseDirectory);
+        return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "golden"));
+    }
+
+    public static string PathOf(string file)
+    {
+        var path = Path.Combine(Directory, file);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"golden file {path} not found; set IBOT_GOLDEN to the reference-vector directory", path);
+        return path;
+    }
+
+    public static SafeTensorsFile Load(string file) => SafeTensors.Load(PathOf(file));
+
+    public static JsonElement Config(SafeTensorsFile file) => JsonDocument.Parse(file.Metadata["config"]).RootElement;
+
+    public static JsonElement Json(string file) => JsonDocument.Parse(File.ReadAllText(PathOf(file))).RootElement;
+
+    /// <summary>‖ours − ref‖ / ‖ref‖ in double precision.</summary>
+    public static double RelativeError(Tensor ours, Tensor reference)
+    {
+        using var scope = NewDisposeScope();
+        var a = ours.detach().cpu().to(ScalarType.Float64);
+        var b = reference.detach().cpu().to(ScalarType.Float64);
+        Assert.Equal(b.shape, a.shape);
+        var denom = b.norm().item<double>();
+        var num = (a - b).norm().item<double>();
+        return denom == 0 ? num : num / denom;
+    }
+
+    public static void AssertClose(Tensor ours, Tensor reference, double tolerance, string what)
+    {
+        var err = RelativeError(ours, reference);
+        Assert.True(err <= tolerance, $"{what}: relative error {err:E3} > {tolerance:E0}");
+    }
+
+    public static int Int(this JsonElement e, string name) => e.GetProperty(name).GetInt32();
+
+    public static double Double(this JsonElement e, string name) => e.GetProperty(name).GetDouble();
+
+    public static bool Bool(this JsonElement e, string name) => e.GetProperty(name).GetBoolean();
+
+    public static int IntOr(this JsonElement e, string name, int fallback) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : fallback;
+
+    public static double DoubleOr(this JsonElement e, string name, double fallback) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : fallback;
+}
