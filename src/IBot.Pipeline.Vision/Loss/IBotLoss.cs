@@ -1,0 +1,113 @@
+using IBot.Pipeline.Vision.Train;
+using static TorchSharp.torch;
+
+namespace IBot.Pipeline.Vision.Loss;
+
+/// <summary>
+/// The iBOT objective with its state, the two centers. [CLS] self-distillation: every teacher
+/// global crop against every other student crop; masked-patch self-distillation: the same
+/// global crop, masked positions only, averaged per image over at least one patch. Teacher
+/// outputs are centred and sharpened with temperatures warmed up per epoch; the centers are
+/// updated (EMA of the batch mean of teacher outputs) after each loss. Inputs are crop-major:
+/// crop 0's images, then crop 1's, and so on.
+/// </summary>
+public sealed class IBotLoss : nn.Module
+{
+    private readonly Tensor center;   // (1, K)
+    private readonly Tensor center2;  // (1, 1, K2)
+    private readonly double[] teacherTempSchedule;
+    private readonly double[] teacherTemp2Schedule;
+
+    public IBotLoss(IBotLossOptions options) : base(nameof(IBotLoss))
+    {
+        Options = options;
+        center = zeros(1, options.OutDim);
+        center2 = zeros(1, 1, options.PatchOutDim);
+        teacherTempSchedule = Schedules.TeacherTemperature(options.WarmupTeacherTemp, options.TeacherTemp, options.WarmupTeacherTempEpochs, options.Epochs);
+        teacherTemp2Schedule = Schedules.TeacherTemperature(options.WarmupTeacherPatchTemp, options.TeacherPatchTemp, options.WarmupTeacherTempEpochs, options.Epochs, options.MimStartEpoch);
+        register_buffer("center", center);
+        register_buffer("center2", center2);
+    }
+
+    public IBotLossOptions Options { get; }
+
+    public IReadOnlyList<double> TeacherTempSchedule => teacherTempSchedule;
+
+    public IReadOnlyList<double> TeacherTemp2Schedule => teacherTemp2Schedule;
+
+    public Tensor Center => center;
+
+    public Tensor Center2 => center2;
+
+    /// <param name="studentCls">Student [CLS] of global crops, (G·B, K).</param>
+    /// <param name="studentPatch">Student patch outputs of global crops, (G·B, P, K2).</param>
+    /// <param name="studentLocalCls">Student [CLS] of local crops, (L·B, K), or null.</param>
+    /// <param name="teacherCls">Teacher [CLS] of global crops, (G·B, K).</param>
+    /// <param name="teacherPatch">Teacher patch outputs of global crops, (G·B, P, K2).</param>
+    /// <param name="masks">Masks of global crops, (G·B, h, w) or (G·B, P), true = masked.</param>
+    /// <param name="epoch">Current epoch, selects the temperatures.</param>
+    public IBotLossParts Forward(Tensor studentCls, Tensor studentPatch, Tensor? studentLocalCls,
+        Tensor teacherCls, Tensor teacherPatch, Tensor masks, int epoch)
+    {
+        if (epoch < 0 || epoch >= teacherTempSchedule.Length)
+            throw new ArgumentOutOfRangeException(nameof(epoch), $"epoch {epoch} is outside the {teacherTempSchedule.Length}-epoch schedule");
+        var g = Options.GlobalCrops;
+        IBotLossParts parts;
+        using (var scope = NewDisposeScope())
+        {
+            var allCls = studentLocalCls is null ? studentCls : cat([studentCls, studentLocalCls], 0);
+            var crops = allCls.shape[0] / (studentCls.shape[0] / g);
+            var b = studentCls.shape[0] / g;
+
+            // Student log-probabilities and teacher targets, crop-major.
+            var studentLogp = allCls.div(Options.StudentTemp).log_softmax(-1).view(crops, b, -1);                // (C, B, K)
+            var studentPatchLogp = studentPatch.div(Options.StudentTemp).log_softmax(-1);                         // (G·B, P, K2)
+            Tensor teacherP, teacherPatchP;
+            using (no_grad())
+            {
+                teacherP = teacherCls.sub(center).div(teacherTempSchedule[epoch]).softmax(-1).view(g, b, -1);     // (G, B, K)
+                teacherPatchP = teacherPatch.sub(center2).div(teacherTemp2Schedule[epoch]).softmax(-1);          // (G·B, P, K2)
+            }
+
+            // [CLS]: cross-entropy of every (teacher crop q, student crop v ≠ q) pair, batch-averaged.
+            var pairLoss = einsum("qbk,vbk->qv", teacherP, studentLogp).neg().div(b);                            // (G, C)
+            var sameCrop = eye(g, crops, dtype: ScalarType.Bool, device: pairLoss.device);
+            var clsTerms = g * crops - g;
+            var lossCls = clsTerms > 0
+                ? pairLoss.masked_fill(sameCrop, 0.0).sum().div(clsTerms).mul(Options.Lambda1)
+                : zeros_like(pairLoss.sum());
+
+            // Patches: same crop only, masked positions, per image over max(1, #masked).
+            var m = masks.reshape(masks.shape[0], -1).to(studentPatchLogp.dtype);                               // (G·B, P)
+            var perPatch = teacherPatchP.mul(studentPatchLogp).sum(-1).neg();                                     // (G·B, P)
+            var perImage = perPatch.mul(m).sum(-1).div(m.sum(-1).clamp_min(1.0));                                // (G·B)
+            var lossPatch = perImage.view(g, b).mean(new long[] { 1 }).sum().div(g).mul(Options.Lambda2);
+
+            parts = new IBotLossParts(lossCls.add(lossPatch).MoveToOuterDisposeScope(),
+                lossCls.MoveToOuterDisposeScope(), lossPatch.MoveToOuterDisposeScope());
+        }
+        UpdateCenter(teacherCls, teacherPatch);
+        return parts;
+    }
+
+    /// <summary>EMA of the batch mean of teacher outputs, in place: center ← m·center + (1 − m)·mean.</summary>
+    public void UpdateCenter(Tensor teacherCls, Tensor teacherPatch)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var clsCenter = teacherCls.sum(0, keepdim: true).div(teacherCls.shape[0]);                 // (1, K)
+        center.mul_(Options.CenterMomentum).add_(clsCenter.mul(1 - Options.CenterMomentum));
+        var patchCenter = teacherPatch.mean(new long[] { 1 }).sum(0, keepdim: true).div(teacherPatch.shape[0]); // (1, K2)
+        center2.mul_(Options.CenterMomentum2).add_(patchCenter.mul(1 - Options.CenterMomentum2));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            center.Dispose();
+            center2.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
