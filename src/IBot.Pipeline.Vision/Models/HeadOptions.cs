@@ -3,7 +3,7 @@ namespace IBot.Pipeline.Vision.Models;
 /// <summary>iBOT projection head hyper-parameters (reference names in brackets).</summary>
 /// <param name="InDim">Backbone width.</param>
 /// <param name="OutDim">[CLS] prototypes [out_dim]; 8192 in the paper.</param>
-/// <param name="PatchOutDim">Patch prototypes [patch_out_dim]; equals OutDim when the last layer is shared.</param>
+/// <param name="PatchOutDim">Patch prototypes [patch_out_dim]; ignored when the last layer is shared (then OutDim), as in the reference.</param>
 /// <param name="NLayers">MLP layers before the bottleneck [nlayers]; 3 in the paper.</param>
 /// <param name="HiddenDim">MLP hidden width [hidden_dim]; 2048.</param>
 /// <param name="BottleneckDim">Width fed to the weight-normalised last layer [bottleneck_dim]; 256.</param>
@@ -25,7 +25,5 @@ public sealed record HeadOptions(
     {
         if (NLayers < 1) throw new ArgumentException("the head needs at least one layer");
         if (BottleneckDim <= 0) throw new ArgumentException("bottleneck_dim must be positive (the weight-normalised last layer needs it)");
-        if (SharedHead && PatchOutDim is { } p && p != OutDim)
-            throw new ArgumentException($"a shared head has one last layer: patch_out_dim {p} must equal out_dim {OutDim}");
     }
 }

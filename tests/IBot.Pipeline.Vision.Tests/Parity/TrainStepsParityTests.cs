@@ -106,7 +106,9 @@ public sealed class TrainStepsParityTests
                 BottleneckDim: h.Int("bottleneck_dim"),
                 SharedHead: shared);
             var student = new IBotNetwork(vit with { MaskedImageModeling = true }, head with { NormLastLayer = h.Bool("norm_last_layer_student") });
-            var teacher = new IBotNetwork(vit with { DropPathRate = 0 }, head with { NormLastLayer = h.Bool("norm_last_layer_teacher") });
+            var teacherShared = h.TryGetProperty("shared_head_teacher", out var st) ? st.GetBoolean() : shared;
+            var teacher = new IBotNetwork(vit with { DropPathRate = 0 },
+                head with { NormLastLayer = h.Bool("norm_last_layer_teacher"), SharedHead = teacherShared });
             StateDicts.Load(student, init);
             // The teacher starts from the student's weights; it has no mask embedding.
             StateDicts.Load(teacher, init.Where(kv => kv.Key != "backbone.masked_embed").ToDictionary());
