@@ -13,6 +13,27 @@ public static class CliApp
     public static string Version =>
         typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>Runs a command line: exit 0 on success, 2 with a one-line error for bad input
+    /// (unknown command or option, invalid value, missing file, invalid data), 1 when the work
+    /// itself failed.</summary>
+    public static async Task<int> RunAsync(IAnsiConsole console, string[] args, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await Create(console).RunAsync(args, cancellationToken);
+        }
+        catch (Exception e) when (e is CommandAppException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            console.MarkupLine("[yellow]cancelled[/]");
+            return 1;
+        }
+    }
+
     public static CommandApp Create(IAnsiConsole console)
     {
         var services = new ServiceCollection();
@@ -26,6 +47,12 @@ public static class CliApp
             config.PropagateExceptions();
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Print versions, threads, CUDA devices, the workspace and the native-library fix state.");
+            config.AddBranch("bench", bench =>
+            {
+                bench.SetDescription("Benchmarks; JSON on stdout.");
+                bench.AddCommand<BenchDataCommand>("data").WithDescription("Multi-crop loader throughput (images per second).");
+                bench.AddCommand<BenchTrainCommand>("train").WithDescription("Training-step throughput on random inputs.");
+            });
         });
         return app;
     }

@@ -1,4 +1,12 @@
 using IBot.Cli;
 using Spectre.Console;
 
-return await CliApp.Create(AnsiConsole.Console).RunAsync(args);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl+C asks the command to stop cleanly; a second one kills the process.
+    if (cancel.IsCancellationRequested) return;
+    e.Cancel = true;
+    cancel.Cancel();
+};
+return await CliApp.RunAsync(AnsiConsole.Console, args, cancel.Token);

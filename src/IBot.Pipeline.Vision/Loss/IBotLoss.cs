@@ -18,11 +18,11 @@ public sealed class IBotLoss : nn.Module
     private readonly double[] teacherTempSchedule;
     private readonly double[] teacherTemp2Schedule;
 
-    public IBotLoss(IBotLossOptions options) : base(nameof(IBotLoss))
+    public IBotLoss(IBotLossOptions options, Device? device = null) : base(nameof(IBotLoss))
     {
         Options = options;
-        center = zeros(1, options.OutDim);
-        center2 = zeros(1, 1, options.PatchOutDim);
+        center = zeros(1, options.OutDim, device: device);
+        center2 = zeros(1, 1, options.PatchOutDim, device: device);
         teacherTempSchedule = Schedules.TeacherTemperature(options.WarmupTeacherTemp, options.TeacherTemp, options.WarmupTeacherTempEpochs, options.Epochs);
         teacherTemp2Schedule = Schedules.TeacherTemperature(options.WarmupTeacherPatchTemp, options.TeacherPatchTemp, options.WarmupTeacherTempEpochs, options.Epochs, options.MimStartEpoch);
         register_buffer("center", center);

@@ -1,0 +1,71 @@
+using System.ComponentModel;
+using IBot.Cli.Output;
+using IBot.Pipeline.Abstractions.Runtime;
+using IBot.Pipeline.Vision.Benchmarks;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+
+namespace IBot.Cli.Commands;
+
+/// <summary><c>ibot bench train</c>: training-step throughput on random inputs, JSON on stdout.</summary>
+public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrainCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--recipe <NAME>")]
+        [Description("paper (ViT-S/16, 2 x 224 + 10 x 96), quickstart, or all.")]
+        [DefaultValue("all")]
+        public string Recipe { get; init; } = "all";
+
+        [CommandOption("--device <DEVICE>")]
+        [Description("cpu, cuda or cuda:N.")]
+        [DefaultValue("cpu")]
+        public string Device { get; init; } = "cpu";
+
+        [CommandOption("--batch <N>")]
+        [Description("Images per step.")]
+        [DefaultValue(8)]
+        public int Batch { get; init; } = 8;
+
+        [CommandOption("--steps <N>")]
+        [Description("Timed steps (after one warm-up step).")]
+        [DefaultValue(3)]
+        public int Steps { get; init; } = 3;
+
+        public override ValidationResult Validate() =>
+            Batch <= 0 || Steps <= 0 ? ValidationResult.Error("--batch and --steps must be positive")
+            : BenchSettings.ParseRecipes(Recipe) is null ? ValidationResult.Error($"unknown recipe '{Recipe}'; expected paper, quickstart or all")
+            : !DeviceSpec.TryParse(Device, out _) ? ValidationResult.Error($"'{Device}' is not a device; expected cpu, cuda or cuda:N")
+            : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var spec = DeviceSpec.Parse(settings.Device);
+        var device = spec.Kind == DeviceKind.Cpu ? CPU : new Device(TorchSharp.DeviceType.CUDA, spec.Index);
+        var results = BenchSettings.ParseRecipes(settings.Recipe)!
+            .Select(r => TrainBenchmark.Run(r, device, settings.Batch, settings.Steps))
+            .ToList();
+        JsonOutput.Write(console, results);
+        return 0;
+    }
+}
+
+/// <summary>Option parsing shared by the bench commands.</summary>
+internal static class BenchSettings
+{
+    public static Recipe[]? ParseRecipes(string name) => name switch
+    {
+        "all" => [Recipe.Quickstart, Recipe.Paper],
+        "paper" or "quickstart" => [Recipe.ByName(name)],
+        _ => null,
+    };
+
+    public static int[]? ParseInts(string list)
+    {
+        var parts = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var values = parts.Select(p => int.TryParse(p, out var v) && v > 0 ? v : -1).ToArray();
+        return values.Length == 0 || values.Any(v => v < 0) ? null : values;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using Spectre.Console;
+
+namespace IBot.Cli.Output;
+
+/// <summary>Machine-readable output: indented JSON (short lines, so console wrapping never splits a value).</summary>
+public static class JsonOutput
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static void Write<T>(IAnsiConsole console, T value)
+    {
+        foreach (var line in JsonSerializer.Serialize(value, Options).Split('\n'))
+            console.Profile.Out.Writer.WriteLine(line.TrimEnd('\r'));
+        console.Profile.Out.Writer.Flush();
+    }
+}

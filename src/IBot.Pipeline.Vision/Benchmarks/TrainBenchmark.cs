@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using IBot.Pipeline.Vision.Loss;
+using IBot.Pipeline.Vision.Models;
+using IBot.Pipeline.Vision.Train;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace IBot.Pipeline.Vision.Benchmarks;
+
+/// <summary>Training-step throughput of one recipe on one device.</summary>
+public sealed record TrainBenchmarkResult(string Recipe, string Device, int Threads, int BatchSize, int Steps, double SecondsPerStep, double ImagesPerSecond);
+
+/// <summary>
+/// Speed of the full iBOT step (teacher and student forward, loss, backward, clipping, AdamW,
+/// EMA) on random inputs of the recipe's shapes: what the loader has to keep up with.
+/// </summary>
+public static class TrainBenchmark
+{
+    public static TrainBenchmarkResult Run(Recipe recipe, Device device, int batchSize, int steps)
+    {
+        manual_seed(0);
+        var crops = recipe.Crops;
+        using var student = new IBotNetwork(recipe.Vit with { MaskedImageModeling = true }, recipe.Head);
+        using var teacher = new IBotNetwork(recipe.Vit with { DropPathRate = 0 }, recipe.Head with { NormLastLayer = true });
+        student.to(device);
+        teacher.to(device);
+        using var loss = new IBotLoss(new IBotLossOptions(recipe.Head.OutDim, recipe.Head.EffectivePatchOutDim,
+            crops.Global.Count, crops.Local.Count, 0.04, 0.07, 0.04, 0.07, 1, 2), device);
+        using var optimizer = new AdamW(ParameterGroups.Build(student));
+        var step = new IBotTrainStep(student, teacher, loss, optimizer, new StepOptions(3.0, 0));
+        student.train();
+        var grid = crops.Global.Size / recipe.Vit.PatchSize;
+
+        double Time(int count)
+        {
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < count; i++)
+            {
+                using var scope = NewDisposeScope();
+                var batch = new TrainBatch(
+                    Enumerable.Range(0, crops.Global.Count).Select(_ => randn(batchSize, 3, crops.Global.Size, crops.Global.Size, device: device)).ToArray(),
+                    Enumerable.Range(0, crops.Local.Count).Select(_ => randn(batchSize, 3, crops.Local.Size, crops.Local.Size, device: device)).ToArray(),
+                    Enumerable.Range(0, crops.Global.Count).Select(_ => rand(batchSize, grid, grid, device: device).lt(0.3)).ToArray());
+                using var parts = step.Run(batch, new StepSchedule(1, 5e-4, 0.04, 0.996));
+                _ = parts.Total.item<float>(); // synchronise so the time is the device's
+            }
+            return watch.Elapsed.TotalSeconds;
+        }
+
+        Time(1); // warm-up
+        var seconds = Time(steps);
+        return new TrainBenchmarkResult(recipe.Name, device.ToString(), get_num_threads(), batchSize, steps, seconds / steps, batchSize * steps / seconds);
+    }
+}
