@@ -1,6 +1,7 @@
 using System.Reflection;
 using IBot.Cli.Commands;
 using IBot.Cli.Infrastructure;
+using IBot.Pipeline.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -16,11 +17,11 @@ public static class CliApp
     /// <summary>Runs a command line: exit 0 on success, 2 with a one-line error for bad input
     /// (unknown command or option, invalid value, missing file, invalid data), 1 when the work
     /// itself failed.</summary>
-    public static async Task<int> RunAsync(IAnsiConsole console, string[] args, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(IAnsiConsole console, string[] args, CancellationToken cancellationToken = default, Func<ComponentCatalog>? catalog = null)
     {
         try
         {
-            return await Create(console).RunAsync(args, cancellationToken);
+            return await Create(console, catalog).RunAsync(args, cancellationToken);
         }
         catch (Exception e) when (e is CommandAppException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException)
         {
@@ -34,10 +35,12 @@ public static class CliApp
         }
     }
 
-    public static CommandApp Create(IAnsiConsole console)
+    public static CommandApp Create(IAnsiConsole console, Func<ComponentCatalog>? catalog = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(console);
+        // Built lazily: commands that never touch specs do not load plugins.
+        services.AddSingleton(_ => catalog is null ? Catalog.Create() : catalog());
         var app = new CommandApp(new TypeRegistrar(services));
         app.Configure(config =>
         {
@@ -47,6 +50,10 @@ public static class CliApp
             config.PropagateExceptions();
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Print versions, threads, CUDA devices, the workspace and the native-library fix state.");
+            config.AddCommand<ValidateCommand>("validate")
+                .WithDescription("Check a spec without running it: every error as file:line:col.");
+            config.AddCommand<ComponentsCommand>("components")
+                .WithDescription("List every registered kind, where it comes from, and its options.");
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Benchmarks; JSON on stdout.");

@@ -12,6 +12,14 @@ public static class JsonOutput
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
+    /// <summary>A line as is: no markup, no wrapping at the console width (file:line:col
+    /// messages and paths must stay greppable).</summary>
+    public static void Line(IAnsiConsole console, string text)
+    {
+        console.Profile.Out.Writer.WriteLine(text);
+        console.Profile.Out.Writer.Flush();
+    }
+
     public static void Write<T>(IAnsiConsole console, T value)
     {
         foreach (var line in JsonSerializer.Serialize(value, Options).Split('\n'))

@@ -17,6 +17,11 @@ public sealed class MultiCropAugmentation
         Options = options;
     }
 
+    /// <summary>Built from a spec's <c>multi_crop</c> section.</summary>
+    public MultiCropAugmentation(Components.MultiCropSpec spec) : this(spec.ToOptions())
+    {
+    }
+
     public MultiCropOptions Options { get; }
 
     /// <summary>Size of crop <paramref name="crop"/> (global crops first).</summary>

@@ -1,0 +1,29 @@
+namespace IBot.Pipeline.Abstractions.Components;
+
+// What options expose so the engine can check a spec as a whole before anything is built.
+
+/// <summary>Backbone options: the patch size every crop size must be a multiple of.</summary>
+public interface IPatchGeometry
+{
+    int PatchSize { get; }
+}
+
+/// <summary>Augmentation options: the crop sizes it produces, global crops first.</summary>
+public interface ICropGeometry
+{
+    IReadOnlyList<int> GlobalCropSizes { get; }
+
+    IReadOnlyList<int> LocalCropSizes { get; }
+}
+
+/// <summary>Objective options that read a head by name (an entry of <c>heads</c>).</summary>
+public interface IHeadReference
+{
+    string Head { get; }
+}
+
+/// <summary>Evaluator options: how often it runs during training (epochs; 0 = at the end only).</summary>
+public interface IPeriodicOptions
+{
+    int Every { get; }
+}

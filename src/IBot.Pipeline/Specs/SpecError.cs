@@ -1,0 +1,14 @@
+namespace IBot.Pipeline.Specs;
+
+/// <summary>One problem in a spec, with where it is.</summary>
+public sealed record SpecError(SourceLocation Location, string Message)
+{
+    public override string ToString() => $"{Location}: {Message}";
+}
+
+/// <summary>A spec that cannot be used; carries every error found, not only the first.</summary>
+public sealed class SpecException(IReadOnlyList<SpecError> errors)
+    : Exception(string.Join(Environment.NewLine, errors))
+{
+    public IReadOnlyList<SpecError> Errors { get; } = errors;
+}
