@@ -50,6 +50,8 @@ public static class CliApp
             config.PropagateExceptions();
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Print versions, threads, CUDA devices, the workspace and the native-library fix state.");
+            config.AddCommand<RunCommand>("run")
+                .WithDescription("Train from a spec in the foreground (or --resume a run), with progress, checkpoints and evaluation.");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check a spec without running it: every error as file:line:col.");
             config.AddCommand<ComponentsCommand>("components")

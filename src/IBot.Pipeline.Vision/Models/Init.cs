@@ -7,10 +7,15 @@ internal static class Init
 {
     /// <summary>Truncated normal with std 0.02 and the reference's absolute bounds [-2, 2]
     /// (so, at this std, effectively untruncated).</summary>
-    public static void TruncNormal(Tensor t, double std = 0.02)
+    public static void TruncNormal(Tensor t, double std = 0.02, double mean = 0.0, double a = -2.0, double b = 2.0)
     {
+        // The reference's _no_grad_trunc_normal_ (inverse-CDF sampling). TorchSharp 0.107's
+        // nn.init.trunc_normal_ returns ±std for every element, so it is not used.
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        nn.init.trunc_normal_(t, 0.0, std, -2.0, 2.0);
+        var bounds = tensor(new[] { (a - mean) / std, (b - mean) / std }, ScalarType.Float64).div(Math.Sqrt(2.0)).erf().add(1).div(2); // Φ(a), Φ(b)
+        var (low, high) = (bounds[0].item<double>(), bounds[1].item<double>());
+        t.uniform_(2 * low - 1, 2 * high - 1).erfinv_().mul_(std * Math.Sqrt(2.0)).add_(mean).clamp_(a, b);
     }
 
     /// <summary>The reference's <c>_init_weights</c> for a Linear: trunc-normal weight, zero bias.</summary>

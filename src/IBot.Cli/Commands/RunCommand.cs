@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using System.Globalization;
+using IBot.Cli.Infrastructure;
+using IBot.Cli.Output;
+using IBot.Pipeline.Abstractions.Runtime;
+using IBot.Pipeline.Components;
+using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Specs;
+using IBot.Pipeline.Vision.Runs;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace IBot.Cli.Commands;
+
+/// <summary><c>ibot run</c>: plan and train in the foreground, with progress; <c>--resume</c> continues a run.</summary>
+public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<RunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "[SPEC]")]
+        [Description("Experiment spec (YAML). Omit with --resume.")]
+        public string? Spec { get; init; }
+
+        [CommandOption("--set <PATH=VALUE>")]
+        [Description("Override a key (repeatable).")]
+        public string[] Set { get; init; } = [];
+
+        [CommandOption("--device <DEVICE>")]
+        [Description("cpu, cuda or cuda:N (default: cuda:0 when available, else cpu).")]
+        public string? Device { get; init; }
+
+        [CommandOption("--workspace <DIR>")]
+        [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
+        public string? Workspace { get; init; }
+
+        [CommandOption("--resume <RUN>")]
+        [Description("Continue a run (its id or folder) from its last checkpoint, with its saved spec.")]
+        public string? Resume { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print one JSON object at the end: run id, status, final metrics.")]
+        public bool Json { get; init; }
+
+        public override ValidationResult Validate() =>
+            Spec is null == Resume is null ? ValidationResult.Error("give a SPEC to start a run, or --resume RUN to continue one")
+            : Device is not null && !DeviceSpec.TryParse(Device, out _) ? ValidationResult.Error($"'{Device}' is not a device; expected cpu, cuda or cuda:N")
+            : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var workspace = Workspace.Resolve(settings.Workspace);
+        string runFolder, runId, specPath;
+        if (settings.Resume is { } resume)
+        {
+            runFolder = Directory.Exists(resume) ? Path.GetFullPath(resume) : workspace.RunFolder(resume);
+            if (!Directory.Exists(runFolder)) throw new DirectoryNotFoundException($"run '{resume}' not found in {workspace.Root}");
+            runId = Path.GetFileName(runFolder);
+            specPath = Path.Combine(runFolder, "spec.yaml");
+        }
+        else
+        {
+            specPath = settings.Spec!;
+            runId = null!;
+            runFolder = null!;
+        }
+
+        ResolvedSpec spec;
+        try
+        {
+            spec = new SpecValidator(catalog).Validate(specPath, settings.Resume is null ? settings.Set : []);
+        }
+        catch (SpecException e)
+        {
+            foreach (var error in e.Errors) JsonOutput.Line(console, error.ToString());
+            return 2;
+        }
+        if (settings.Resume is null)
+        {
+            runId = $"{Slug(spec.Spec.Name)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
+            runFolder = workspace.RunFolder(runId);
+            Directory.CreateDirectory(runFolder);
+            AtomicFile.WriteAllText(Path.Combine(runFolder, "spec.yaml"), spec.ToYaml());
+        }
+
+        var device = settings.Device is { } d ? DeviceSpec.Parse(d)
+            : TorchSharp.torch.cuda.is_available() ? DeviceSpec.Cuda(0) : DeviceSpec.Cpu;
+        var plan = PlanBuilder.Build(spec, device);
+        using var log = new StreamWriter(Path.Combine(runFolder, "run.log"), append: true);
+        var observer = new ConsoleRunObserver(console, log, quiet: settings.Json);
+        if (!settings.Json) console.MarkupLineInterpolated($"[bold]{runId}[/] on {device}: {spec.Spec.Name} ({spec.Hash[..12]}) -> {runFolder}");
+        var outcome = new IBotRun(plan, runFolder, observer).Execute(resume: settings.Resume is not null, cancellationToken);
+
+        var status = outcome.Status.ToString().ToLowerInvariant();
+        File.WriteAllText(Path.Combine(runFolder, "status"), status + (outcome.Reason is null ? "" : ": " + outcome.Reason) + "\n");
+        if (settings.Json)
+            JsonOutput.Write(console, new { RunId = runId, Status = status, outcome.Reason, Folder = runFolder, outcome.LastCheckpoint, outcome.Metrics });
+        else
+        {
+            var color = outcome.Status == RunStatus.Completed ? "green" : "red";
+            console.MarkupLineInterpolated($"[{color}]{runId}: {status}[/]{(outcome.Reason is null ? "" : " - " + outcome.Reason)}");
+            foreach (var (name, value) in outcome.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+                console.MarkupLineInterpolated($"  {name} = {value.ToString("F2", CultureInfo.InvariantCulture)}");
+        }
+        return outcome.Status == RunStatus.Completed ? 0 : 1;
+    }
+
+    private static string Slug(string name) =>
+        new string(name.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+}

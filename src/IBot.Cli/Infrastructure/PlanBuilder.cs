@@ -1,0 +1,57 @@
+using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Abstractions.Data;
+using IBot.Pipeline.Abstractions.Runtime;
+using IBot.Pipeline.Components;
+using IBot.Pipeline.Specs;
+using IBot.Pipeline.Vision.Components;
+using IBot.Pipeline.Vision.Runs;
+using Microsoft.Extensions.DependencyInjection;
+using static TorchSharp.torch;
+
+namespace IBot.Cli.Infrastructure;
+
+/// <summary>Turns a validated spec into a <see cref="TrainingPlan"/>: components constructed through the
+/// container by kind, options mapped onto the trainer's settings.</summary>
+public static class PlanBuilder
+{
+    public static TrainingPlan Build(ResolvedSpec spec, DeviceSpec device)
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        T Make<T>(ResolvedComponent c) where T : class => ComponentCatalog.Create<T>(services, c.Descriptor, c.Options);
+        var train = spec.Spec.Train ?? throw new InvalidDataException($"{spec.SourcePath}: no 'train' section; ibot run needs one");
+        var objective = spec.Objectives.Single(o => o.Options is IBotLossSpec);
+        var lossSpec = objective.OptionsAs<IBotLossSpec>();
+        var head = spec.Heads[lossSpec.Head].OptionsAs<HeadSpec>();
+        var masking = spec.Masking is null ? null : Make<object>(spec.Masking) switch
+        {
+            BlockMasking b => b.Generator,
+            RandomMasking r => r.Generator,
+            var other => throw new InvalidDataException($"masking kind '{spec.Masking.Kind}' ({other.GetType().Name}) is not supported by the iBOT trainer"),
+        };
+        var names = new Dictionary<string, int>();
+        var evaluators = spec.Evaluators.Select(e =>
+        {
+            names[e.Kind] = names.GetValueOrDefault(e.Kind) + 1;
+            var name = names[e.Kind] == 1 ? e.Kind : $"{e.Kind}{names[e.Kind]}";
+            var network = e.Options is KnnSpec k ? k.Network : EvaluatedNetwork.Teacher;
+            return new PlannedEvaluator(name, Make<IEvaluator>(e), (e.Options as IPeriodicOptions)?.Every ?? 0, network);
+        }).ToList();
+        var wd = train.Optimizer.WeightDecay;
+        return new TrainingPlan(
+            spec.Spec.Name,
+            spec.Spec.Seed,
+            device.Kind == DeviceKind.Cpu ? CPU : new Device(TorchSharp.DeviceType.CUDA, device.Index),
+            Make<IImageSource>(spec.TrainData!),
+            spec.EvalTrainData is null ? null : Make<IImageSource>(spec.EvalTrainData),
+            spec.EvalTestData is null ? null : Make<IImageSource>(spec.EvalTestData),
+            spec.Augmentation!.OptionsAs<MultiCropSpec>().ToOptions(),
+            masking,
+            spec.Backbone!.OptionsAs<VitSpec>(),
+            head,
+            lossSpec,
+            new TrainSettings(train.Epochs, train.BatchSize, train.Optimizer.Lr, train.Optimizer.MinLr, train.Optimizer.WarmupEpochs,
+                wd[0], wd[^1], train.TeacherMomentum, train.ClipGrad, train.FreezeLastLayer, train.LogEvery, train.CheckpointEvery, train.Workers),
+            evaluators,
+            spec.ToYaml());
+    }
+}

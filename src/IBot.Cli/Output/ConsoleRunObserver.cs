@@ -1,0 +1,54 @@
+using System.Globalization;
+using IBot.Pipeline.Vision.Runs;
+using Spectre.Console;
+
+namespace IBot.Cli.Output;
+
+/// <summary>Training progress on the terminal (one line per log interval: epoch, iteration,
+/// images/s, loss parts, learning rate, ETA) and in the run log.</summary>
+public sealed class ConsoleRunObserver(IAnsiConsole console, TextWriter log, bool quiet) : IRunObserver
+{
+    private readonly DateTime started = DateTime.UtcNow;
+    private int epochs;
+    private int iterationsPerEpoch;
+    private long startIteration;
+
+    public void Started(int epochs, int iterationsPerEpoch, int startEpoch)
+    {
+        this.epochs = epochs;
+        this.iterationsPerEpoch = iterationsPerEpoch;
+        startIteration = (long)startEpoch * iterationsPerEpoch;
+        Write($"training {epochs} epochs x {iterationsPerEpoch} iterations, from epoch {startEpoch}");
+    }
+
+    public void Step(StepReport r)
+    {
+        var done = r.GlobalIteration + 1 - startIteration;
+        var remaining = (long)epochs * iterationsPerEpoch - r.GlobalIteration - 1;
+        var elapsed = DateTime.UtcNow - started;
+        var eta = done > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds / done * remaining) : TimeSpan.Zero;
+        Write(string.Create(CultureInfo.InvariantCulture,
+            $"epoch {r.Epoch + 1}/{epochs} it {r.Iteration + 1}/{r.IterationsPerEpoch}  loss {r.Loss:F4} (cls {r.LossCls:F4}, patch {r.LossPatch:F4})  lr {r.Lr:E2}  {r.ImagesPerSecond:F1} img/s  ETA {eta:hh\\:mm\\:ss}"));
+    }
+
+    public void EpochEnded(int epoch, double seconds, double imagesPerSecond) =>
+        Write(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{epochs} done in {seconds:F1} s ({imagesPerSecond:F1} img/s)"));
+
+    public void Evaluated(string evaluator, int epoch, IReadOnlyDictionary<string, double> metrics) =>
+        Write($"{(epoch == 0 ? "initialisation" : $"after epoch {epoch}")}: {evaluator} " +
+              string.Join(", ", metrics.Where(m => !m.Key.Contains("_k", StringComparison.Ordinal)).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F2}"))));
+
+    public void CheckpointSaved(string path, int epoch) => Write($"checkpoint after epoch {epoch}: {path}");
+
+    public void Message(string text) => Write(text);
+
+    private void Write(string line)
+    {
+        lock (log)
+        {
+            log.WriteLine($"{DateTime.UtcNow:O} {line}");
+            log.Flush();
+            if (!quiet) JsonOutput.Line(console, line);
+        }
+    }
+}

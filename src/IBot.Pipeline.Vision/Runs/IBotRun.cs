@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Abstractions.Data;
+using IBot.Pipeline.Vision.Checkpoints;
+using IBot.Pipeline.Vision.Components;
+using IBot.Pipeline.Vision.Data.Augmentation;
+using IBot.Pipeline.Vision.Data.Loading;
+using IBot.Pipeline.Vision.Loss;
+using IBot.Pipeline.Vision.Models;
+using IBot.Pipeline.Vision.Train;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace IBot.Pipeline.Vision.Runs;
+
+/// <summary>
+/// One iBOT training run from a <see cref="TrainingPlan"/>: student and teacher built from the
+/// backbone and head specs, the reference step every iteration, metrics and checkpoints in the
+/// run folder, evaluators at initialisation, every n epochs and at the end. Resumes exactly
+/// from its checkpoint (weights, optimiser moments, centers, data position, schedules).
+/// </summary>
+public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver observer)
+{
+    public const string CheckpointFile = "checkpoint.safetensors";
+
+    public string CheckpointPath => Path.Combine(runFolder, "checkpoints", CheckpointFile);
+
+    public RunOutcome Execute(bool resume, CancellationToken cancellationToken)
+    {
+        var s = plan.Settings;
+        var device = plan.Device;
+        manual_seed(plan.Seed);
+        var vit = plan.Backbone.ToOptions(plan.Crops.Global.Size);
+        var headOptions = plan.Head.ToOptions(vit.EmbedDim);
+        using var student = new IBotNetwork(vit with { MaskedImageModeling = plan.Masks is not null }, headOptions);
+        using var teacher = new IBotNetwork(vit with { MaskedImageModeling = false, DropPathRate = 0 }, headOptions with { NormLastLayer = true });
+        // The teacher starts as a copy of the student (it has no mask embedding).
+        StateDicts.Load(teacher, StateDicts.Export(student).Where(kv => kv.Key != "backbone.masked_embed").ToDictionary());
+        student.to(device);
+        teacher.to(device);
+        var patchTemp = plan.Loss.TeacherPatchTemp ?? plan.Loss.TeacherTemp;
+        using var loss = new IBotLoss(new IBotLossOptions(
+            headOptions.OutDim, headOptions.EffectivePatchOutDim, plan.Crops.Global.Count, plan.Crops.Local.Count,
+            plan.Loss.TeacherTemp.Start, plan.Loss.TeacherTemp.End, patchTemp.Start, patchTemp.End,
+            Math.Min(plan.Loss.TeacherTemp.WarmupEpochs, s.Epochs), s.Epochs,
+            plan.Loss.StudentTemp, plan.Loss.CenterMomentum, plan.Loss.CenterMomentum,
+            plan.Loss.LambdaCls, plan.Loss.LambdaPatch, plan.Masks?.Options.StartEpoch ?? 0), device);
+        using var optimizer = new AdamW(ParameterGroups.Build(student));
+        var step = new IBotTrainStep(student, teacher, loss, optimizer, new StepOptions(s.ClipGrad, s.FreezeLastLayer));
+        var loader = new MultiCropLoader(plan.TrainData, new MultiCropAugmentation(plan.Crops), plan.Masks, vit.PatchSize,
+            new LoaderOptions(s.BatchSize, s.Workers, Seed: plan.Seed), observer.Message);
+        var ipe = loader.BatchesPerEpoch;
+        var lr = Schedules.LearningRate(s.Lr, s.BatchSize, s.MinLr, s.Epochs, ipe, s.WarmupEpochs);
+        var wd = Schedules.Cosine(s.WeightDecayStart, s.WeightDecayEnd, s.Epochs, ipe);
+        var momentum = Schedules.TeacherMomentum(s.TeacherMomentum, s.Epochs, ipe);
+
+        Directory.CreateDirectory(Path.GetDirectoryName(CheckpointPath)!);
+        using var metricsFile = new StreamWriter(Path.Combine(runFolder, "metrics.jsonl"), append: true);
+        var finalMetrics = new Dictionary<string, double>();
+        var evalTransform = new EvalTransform(plan.Crops.Global.Size, plan.Crops.Global.Size);
+        var features = new Dictionary<EvaluatedNetwork, BackboneFeatures>
+        {
+            [EvaluatedNetwork.Teacher] = new(teacher.Backbone, evalTransform, device),
+            [EvaluatedNetwork.Student] = new(student.Backbone, evalTransform, device),
+        };
+
+        void Record(object entry)
+        {
+            metricsFile.WriteLine(JsonSerializer.Serialize(entry));
+            metricsFile.Flush();
+        }
+
+        void Evaluate(int epoch, bool final)
+        {
+            foreach (var f in features.Values) f.Invalidate();
+            foreach (var e in plan.Evaluators)
+            {
+                if (!final && epoch != 0 && (e.Every == 0 || epoch % e.Every != 0)) continue;
+                if (plan.EvalTrain is null || plan.EvalTest is null) continue;
+                var context = new EvaluationContext(features[e.Network], plan.EvalTrain, plan.EvalTest, epoch, observer.Message);
+                var metrics = e.Evaluator.EvaluateAsync(context, cancellationToken).GetAwaiter().GetResult();
+                observer.Evaluated(e.Name, epoch, metrics);
+                foreach (var (k, v) in metrics)
+                {
+                    var name = $"{e.Name}_{k}";
+                    Record(new { type = "eval", epoch, name, value = v });
+                    if (final) finalMetrics[name] = v;
+                    else if (epoch == 0) finalMetrics[$"init_{name}"] = v;
+                }
+            }
+        }
+
+        var startEpoch = 0;
+        if (resume && File.Exists(CheckpointPath))
+        {
+            var position = TrainingCheckpoint.Load(CheckpointPath, student, teacher, optimizer, loss);
+            startEpoch = position.Epoch;
+            observer.Message($"resumed from {CheckpointPath} after epoch {startEpoch}");
+        }
+        observer.Started(s.Epochs, ipe, startEpoch);
+        if (startEpoch == 0) Evaluate(0, final: false);
+
+        string? lastCheckpoint = File.Exists(CheckpointPath) ? CheckpointPath : null;
+        for (var epoch = startEpoch; epoch < s.Epochs; epoch++)
+        {
+            // Stochastic depth draws from torch's generator: seeded per epoch so a resumed run replays it.
+            manual_seed(plan.Seed * 1_000_003 + epoch);
+            student.train();
+            var epochWatch = Stopwatch.StartNew();
+            var windowWatch = Stopwatch.StartNew();
+            var windowImages = 0;
+            using var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device);
+            var it = 0;
+            try
+            {
+                foreach (var host in loader.Epoch(epoch, 0, cancellationToken))
+                {
+                    var global = (long)epoch * ipe + it;
+                    using (var scope = NewDisposeScope())
+                    {
+                        using var batch = host.ToTensors(device, plan.Crops.Global.Count);
+                        using var parts = step.Run(batch, new StepSchedule(epoch, lr[global], wd[global], momentum[global]));
+                        nonFinite.logical_or_(parts.Total.isfinite().logical_not().reshape(1));
+                        windowImages += host.Size;
+                        if ((it + 1) % s.LogEvery == 0 || it == ipe - 1)
+                        {
+                            // The only host synchronisation of the loop: once per log interval.
+                            if (nonFinite.item<bool>())
+                                return Fail($"loss became non-finite at epoch {epoch}, iteration {it} (last {s.LogEvery} iterations); the last good checkpoint is kept", lastCheckpoint, finalMetrics, epoch);
+                            var speed = windowImages / windowWatch.Elapsed.TotalSeconds;
+                            var report = new StepReport(epoch, it, ipe, global, parts.Total.item<float>(), parts.Cls.item<float>(), parts.Patch.item<float>(),
+                                lr[global], wd[global], momentum[global], speed);
+                            observer.Step(report);
+                            Record(new { type = "step", epoch, iteration = global, loss = report.Loss, loss_cls = report.LossCls, loss_patch = report.LossPatch, lr = report.Lr, wd = report.WeightDecay, momentum = report.Momentum, images_per_second = speed });
+                            windowWatch.Restart();
+                            windowImages = 0;
+                        }
+                    }
+                    it++;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return new RunOutcome(RunStatus.Cancelled, $"cancelled during epoch {epoch}", lastCheckpoint, finalMetrics, epoch);
+            }
+            catch (DataLoadException e)
+            {
+                return Fail(e.Message, lastCheckpoint, finalMetrics, epoch);
+            }
+            var seconds = epochWatch.Elapsed.TotalSeconds;
+            observer.EpochEnded(epoch, seconds, ipe * s.BatchSize / seconds);
+            Record(new { type = "epoch", epoch = epoch + 1, seconds, images_per_second = ipe * s.BatchSize / seconds });
+
+            var done = epoch + 1;
+            if (done == s.Epochs || (s.CheckpointEvery > 0 && done % s.CheckpointEvery == 0))
+            {
+                TrainingCheckpoint.Save(CheckpointPath, student, teacher, optimizer, loss, new TrainingCheckpoint.Position(done, (long)done * ipe), plan.SpecYaml);
+                lastCheckpoint = CheckpointPath;
+                observer.CheckpointSaved(CheckpointPath, done);
+            }
+            if (done < s.Epochs) Evaluate(done, final: false);
+        }
+        Evaluate(s.Epochs, final: true);
+        return new RunOutcome(RunStatus.Completed, null, lastCheckpoint, finalMetrics, s.Epochs);
+    }
+
+    private static RunOutcome Fail(string reason, string? checkpoint, Dictionary<string, double> metrics, int epoch) =>
+        new(RunStatus.Failed, reason, checkpoint, metrics, epoch);
+
+    private sealed class EvaluationContext(IFeatureExtractor features, IImageSource train, IImageSource test, int epoch, Action<string> log) : IEvaluationContext
+    {
+        public IFeatureExtractor Features => features;
+        public IImageSource Train => train;
+        public IImageSource Test => test;
+        public int Epoch => epoch;
+        public void Log(string message) => log(message);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text.Json;
+using IBot.Pipeline.Vision.Checkpoints;
+using IBot.Pipeline.Vision.Loss;
+using IBot.Pipeline.Vision.Models;
+using IBot.Pipeline.Vision.Train;
+using static TorchSharp.torch;
+
+namespace IBot.Pipeline.Vision.Runs;
+
+/// <summary>
+/// A training checkpoint in one safetensors file: <c>student.*</c> and <c>teacher.*</c> under the
+/// reference names, the optimiser's moments (<c>optimizer.{param}.exp_avg|exp_avg_sq</c>, step counts
+/// in the metadata), the loss centers, the position (epoch and iteration) and the resolved
+/// spec. Written to a temp file and renamed; never written with a non-finite value.
+/// </summary>
+public static class TrainingCheckpoint
+{
+    public sealed record Position(int Epoch, long Iteration);
+
+    public static void Save(string path, IBotNetwork student, IBotNetwork teacher, AdamW optimizer, IBotLoss loss, Position position, string specYaml)
+    {
+        var tensors = new List<KeyValuePair<string, Tensor>>();
+        tensors.AddRange(StateDicts.Export(student).Select(kv => KeyValuePair.Create("student." + kv.Key, kv.Value)));
+        tensors.AddRange(StateDicts.Export(teacher).Select(kv => KeyValuePair.Create("teacher." + kv.Key, kv.Value)));
+        var steps = new Dictionary<string, long>();
+        foreach (var (name, state) in optimizer.States)
+        {
+            tensors.Add(KeyValuePair.Create($"optimizer.{name}.exp_avg", state.ExpAvg));
+            tensors.Add(KeyValuePair.Create($"optimizer.{name}.exp_avg_sq", state.ExpAvgSq));
+            steps[name] = state.Step;
+        }
+        tensors.Add(KeyValuePair.Create("loss.center", loss.Center));
+        tensors.Add(KeyValuePair.Create("loss.center2", loss.Center2));
+        foreach (var (name, t) in tensors)
+            if (!t.isfinite().all().item<bool>())
+                throw new InvalidOperationException($"refusing to save a checkpoint: '{name}' holds non-finite values");
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "ibot-pipeline/checkpoint/1",
+            ["epoch"] = position.Epoch.ToString(CultureInfo.InvariantCulture),
+            ["iteration"] = position.Iteration.ToString(CultureInfo.InvariantCulture),
+            ["optimizer_steps"] = JsonSerializer.Serialize(steps),
+            ["spec"] = specYaml,
+        };
+        SafeTensors.Save(path, tensors, metadata);
+    }
+
+    /// <summary>Restores every piece of state in place and returns the position to continue from.</summary>
+    public static Position Load(string path, IBotNetwork student, IBotNetwork teacher, AdamW optimizer, IBotLoss loss)
+    {
+        using var file = SafeTensors.Load(path);
+        if (!file.Metadata.TryGetValue("format", out var format) || !format.StartsWith("ibot-pipeline/checkpoint/", StringComparison.Ordinal))
+            throw new InvalidDataException($"{path} is not an ibot training checkpoint");
+        StateDicts.Load(student, file.WithPrefix("student."));
+        StateDicts.Load(teacher, file.WithPrefix("teacher."));
+        var steps = JsonSerializer.Deserialize<Dictionary<string, long>>(file.Metadata["optimizer_steps"]) ?? [];
+        using (no_grad())
+        {
+            foreach (var (name, step) in steps)
+            {
+                var state = optimizer.StateOf(name);
+                state.Step = step;
+                state.ExpAvg.copy_(file[$"optimizer.{name}.exp_avg"]);
+                state.ExpAvgSq.copy_(file[$"optimizer.{name}.exp_avg_sq"]);
+            }
+            loss.Center.copy_(file["loss.center"]);
+            loss.Center2.copy_(file["loss.center2"]);
+        }
+        return new Position(int.Parse(file.Metadata["epoch"], CultureInfo.InvariantCulture), long.Parse(file.Metadata["iteration"], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The backbone of <paramref name="network"/> (<c>teacher</c> or <c>student</c>) from a checkpoint,
+    /// under the reference names without prefix.</summary>
+    public static Dictionary<string, Tensor> Backbone(string path, string network)
+    {
+        var file = SafeTensors.Load(path);
+        var prefix = $"{network}.backbone.";
+        var result = file.WithPrefix(prefix);
+        if (result.Count == 0) throw new InvalidDataException($"{path} has no {network} backbone");
+        return result;
+    }
+}
