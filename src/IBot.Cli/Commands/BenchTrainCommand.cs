@@ -58,7 +58,7 @@ internal static class BenchSettings
     public static Recipe[]? ParseRecipes(string name) => name switch
     {
         "all" => [Recipe.Quickstart, Recipe.Paper],
-        "paper" or "quickstart" => [Recipe.ByName(name)],
+        "paper" or "quickstart" or "paper-tiny" => [Recipe.ByName(name)],
         _ => null,
     };
 

@@ -55,27 +55,13 @@ public sealed class IBotLoss : nn.Module
         IBotLossParts parts;
         using (var scope = NewDisposeScope())
         {
-            var allCls = studentLocalCls is null ? studentCls : cat([studentCls, studentLocalCls], 0);
-            var crops = allCls.shape[0] / (studentCls.shape[0] / g);
             var b = studentCls.shape[0] / g;
-
-            // Student log-probabilities and teacher targets, crop-major.
-            var studentLogp = allCls.div(Options.StudentTemp).log_softmax(-1).view(crops, b, -1);                // (C, B, K)
-            var studentPatchLogp = studentPatch.div(Options.StudentTemp).log_softmax(-1);                         // (G·B, P, K2)
-            Tensor teacherP, teacherPatchP;
-            using (no_grad())
-            {
-                teacherP = teacherCls.sub(center).div(teacherTempSchedule[epoch]).softmax(-1).view(g, b, -1);     // (G, B, K)
-                teacherPatchP = teacherPatch.sub(center2).div(teacherTemp2Schedule[epoch]).softmax(-1);          // (G·B, P, K2)
-            }
-
             // [CLS]: cross-entropy of every (teacher crop q, student crop v ≠ q) pair, batch-averaged.
-            var pairLoss = einsum("qbk,vbk->qv", teacherP, studentLogp).neg().div(b);                            // (G, C)
-            var sameCrop = eye(g, crops, dtype: ScalarType.Bool, device: pairLoss.device);
-            var clsTerms = g * crops - g;
-            var lossCls = clsTerms > 0
-                ? pairLoss.masked_fill(sameCrop, 0.0).sum().div(clsTerms).mul(Options.Lambda1)
-                : zeros_like(pairLoss.sum());
+            var lossCls = ClsLoss(studentCls, studentLocalCls, teacherCls, epoch);
+
+            var studentPatchLogp = studentPatch.div(Options.StudentTemp).log_softmax(-1);                         // (G·B, P, K2)
+            Tensor teacherPatchP;
+            using (no_grad()) teacherPatchP = teacherPatch.sub(center2).div(teacherTemp2Schedule[epoch]).softmax(-1); // (G·B, P, K2)
 
             // Patches: same crop only, masked positions, per image over max(1, #masked).
             var m = masks.reshape(masks.shape[0], -1).to(studentPatchLogp.dtype);                               // (G·B, P)
@@ -88,6 +74,60 @@ public sealed class IBotLoss : nn.Module
         }
         UpdateCenter(teacherCls, teacherPatch);
         return parts;
+    }
+
+    /// <summary>
+    /// The same loss with the student's patch outputs given only at masked positions,
+    /// <paramref name="studentMaskedPatch"/> (M, K2) in row-major mask order (see
+    /// <see cref="Models.IBotNetwork.ForwardMasked"/>). Unmasked positions carry zero weight in the
+    /// reference, so the value and every gradient are the same; the work is a fraction.
+    /// </summary>
+    public IBotLossParts ForwardMasked(Tensor studentCls, Tensor studentMaskedPatch, Tensor? studentLocalCls,
+        Tensor teacherCls, Tensor teacherPatch, Tensor masks, int epoch)
+    {
+        if (epoch < 0 || epoch >= teacherTempSchedule.Length)
+            throw new ArgumentOutOfRangeException(nameof(epoch), $"epoch {epoch} is outside the {teacherTempSchedule.Length}-epoch schedule");
+        var g = Options.GlobalCrops;
+        IBotLossParts parts;
+        using (var scope = NewDisposeScope())
+        {
+            var lossCls = ClsLoss(studentCls, studentLocalCls, teacherCls, epoch);
+            var gb = masks.shape[0];
+            var b = gb / g;
+            var selection = masks.reshape(gb, -1);                                                         // (G·B, P)
+            Tensor teacherMasked;
+            using (no_grad())
+            {
+                var k2 = teacherPatch.shape[2];
+                teacherMasked = teacherPatch.masked_select(selection.unsqueeze(-1)).view(-1, k2)
+                    .sub(center2.view(1, -1)).div(teacherTemp2Schedule[epoch]).softmax(-1);               // (M, K2)
+            }
+            var perPosition = teacherMasked.mul(studentMaskedPatch.div(Options.StudentTemp).log_softmax(-1)).sum(-1).neg(); // (M)
+            var image = arange(gb, device: masks.device).unsqueeze(1).expand(gb, selection.shape[1]).masked_select(selection); // (M)
+            var perImage = zeros(gb, dtype: perPosition.dtype, device: perPosition.device).index_add(0, image, perPosition, 1.0)
+                .div(selection.sum(-1).to(perPosition.dtype).clamp_min(1.0));                                // (G·B)
+            var lossPatch = perImage.view(g, b).mean(new long[] { 1 }).sum().div(g).mul(Options.Lambda2);
+            parts = new IBotLossParts(lossCls.add(lossPatch).MoveToOuterDisposeScope(),
+                lossCls.MoveToOuterDisposeScope(), lossPatch.MoveToOuterDisposeScope());
+        }
+        UpdateCenter(teacherCls, teacherPatch);
+        return parts;
+    }
+
+    /// <summary>λ1 · mean cross-entropy over every (teacher global crop, other student crop) pair.</summary>
+    private Tensor ClsLoss(Tensor studentCls, Tensor? studentLocalCls, Tensor teacherCls, int epoch)
+    {
+        var g = Options.GlobalCrops;
+        var allCls = studentLocalCls is null ? studentCls : cat([studentCls, studentLocalCls], 0);
+        var b = studentCls.shape[0] / g;
+        var crops = allCls.shape[0] / b;
+        var studentLogp = allCls.div(Options.StudentTemp).log_softmax(-1).view(crops, b, -1);                  // (C, B, K)
+        Tensor teacherP;
+        using (no_grad()) teacherP = teacherCls.sub(center).div(teacherTempSchedule[epoch]).softmax(-1).view(g, b, -1); // (G, B, K)
+        var pairLoss = einsum("qbk,vbk->qv", teacherP, studentLogp).neg().div(b);                               // (G, C)
+        var sameCrop = eye(g, crops, dtype: ScalarType.Bool, device: pairLoss.device);
+        var terms = g * crops - g;
+        return terms > 0 ? pairLoss.masked_fill(sameCrop, 0.0).sum().div(terms).mul(Options.Lambda1) : zeros_like(pairLoss.sum());
     }
 
     /// <summary>EMA of the batch mean of teacher outputs, in place: center ← m·center + (1 − m)·mean.</summary>

@@ -57,6 +57,25 @@ public sealed class IBotHead : nn.Module<Tensor, HeadOutput>
         return new HeadOutput(cls.MoveToOuterDisposeScope(), patches.MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// [CLS] output for every image and patch outputs only where <paramref name="patchMask"/> (B, P)
+    /// is true, as (M, K2) in row-major order of the mask: what the student's loss reads. Per-token
+    /// computation makes these identical to the matching rows of <see cref="forward"/>.
+    /// </summary>
+    public HeadOutput ForwardSelected(Tensor tokens, Tensor patchMask)
+    {
+        using var scope = NewDisposeScope();
+        var dim = tokens.shape[2];
+        var patches = tokens.narrow(1, 1, tokens.shape[1] - 1);                       // (B, P, D)
+        var selected = patches.masked_select(patchMask.unsqueeze(-1)).view(-1, dim);  // (M, D)
+        var rows = cat([tokens.select(1, 0), selected], 0);                           // (B + M, D)
+        var z = nn.functional.normalize(mlp.call(rows), p: 2, dim: -1);
+        var b = tokens.shape[0];
+        var cls = last_layer.call(z.narrow(0, 0, b));                                  // (B, K)
+        var patchOut = (last_layer2 ?? last_layer).call(z.narrow(0, b, z.shape[0] - b)); // (M, K2)
+        return new HeadOutput(cls.MoveToOuterDisposeScope(), patchOut.MoveToOuterDisposeScope());
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)

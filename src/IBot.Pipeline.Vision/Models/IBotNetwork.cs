@@ -31,6 +31,15 @@ public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
         return head.call(tokens);
     }
 
+    /// <summary>The student's forward for its loss: [CLS] (B, K) and patch outputs at masked positions
+    /// only (M, K2), masks (B, h, w). Skips the head on patch tokens the loss never reads.</summary>
+    public HeadOutput ForwardMasked(Tensor images, Tensor masks)
+    {
+        using var tokens = backbone.Forward(images, masks); // (B, N, D)
+        using var flat = masks.reshape(masks.shape[0], -1);
+        return head.ForwardSelected(tokens, flat);
+    }
+
     /// <summary>[CLS] output only, (B, K): what local crops contribute. Identical to the [CLS]
     /// part of <see cref="Forward"/>, without projecting patch tokens nobody reads.</summary>
     public Tensor ForwardCls(Tensor images)

@@ -44,13 +44,14 @@ public sealed class IBotTrainStep
         var masks = cat(batch.Masks.ToArray(), 0);                            // (G·B, h, w)
         HeadOutput teacherOut;
         using (no_grad()) teacherOut = teacher.Forward(globals, null);
-        var studentOut = student.Forward(globals, masks);
+        // The student's head runs on [CLS] and masked patches only: all its loss reads.
+        var studentOut = student.ForwardMasked(globals, masks);
         var studentLocalCls = batch.LocalCrops.Count > 0
             ? student.ForwardCls(cat(batch.LocalCrops.ToArray(), 0))         // (L·B, K)
             : null;
 
         // Losses (also updates the centers)
-        var parts = loss.Forward(studentOut.Cls, studentOut.Patches!, studentLocalCls,
+        var parts = loss.ForwardMasked(studentOut.Cls, studentOut.Patches!, studentLocalCls,
             teacherOut.Cls, teacherOut.Patches!, masks, schedule.Epoch);
 
         // Backward, clipping and freezing

@@ -61,6 +61,37 @@ public sealed class LossParityTests
         AssertSchedule(loss.TeacherTemp2Schedule, golden["output.teacher_temp2_schedule"], "teacher_temp2_schedule");
     }
 
+    [Fact]
+    public void Masked_positions_only_variant_gives_the_same_loss_gradients_and_centers()
+    {
+        using var golden = Golden.Load("loss.safetensors");
+        var c = Golden.Config(golden);
+        var options = new IBotLossOptions(c.Int("out_dim"), (int)golden["input.center2"].shape[^1], c.Int("global_crops"), c.Int("local_crops"),
+            c.Double("warmup_teacher_temp"), c.Double("teacher_temp"), c.Double("warmup_teacher_patch_temp"), c.Double("teacher_patch_temp"),
+            c.Int("warmup_teacher_temp_epochs"), c.Int("epochs"), c.Double("student_temp"), c.Double("center_momentum"),
+            c.DoubleOr("center_momentum2", c.Double("center_momentum")), c.Double("lambda1"), c.Double("lambda2"), c.IntOr("mim_start_epoch", 0));
+        using var loss = new IBotLoss(options);
+        using (no_grad())
+        {
+            loss.Center.copy_(golden["input.center"]);
+            loss.Center2.copy_(golden["input.center2"]);
+        }
+        var masks = golden["input.masks"];
+        var flatMasks = masks.reshape(-1, masks.shape[^2], masks.shape[^1]);
+        var studentCls = golden["input.student_cls"].clone().requires_grad_();
+        var studentPatch = golden["input.student_patch"].clone().requires_grad_();
+        var selected = studentPatch.masked_select(flatMasks.reshape(flatMasks.shape[0], -1).unsqueeze(-1)).view(-1, studentPatch.shape[^1]);
+        var hasLocal = golden.Tensors.TryGetValue("input.student_local_cls", out var local) && local.shape[0] > 0;
+        using var parts = loss.ForwardMasked(studentCls, selected, hasLocal ? local : null,
+            golden["input.teacher_cls"], golden["input.teacher_patch"], flatMasks, c.Int("epoch"));
+        parts.Total.backward();
+        Golden.AssertClose(parts.Total, golden["output.loss"], 1e-5, "loss");
+        Golden.AssertClose(parts.Patch, golden["output.loss_patch"], 1e-5, "loss_patch");
+        Golden.AssertClose(studentPatch.grad!, golden["output.grad_student_patch"], 1e-4, "grad_student_patch");
+        Golden.AssertClose(studentCls.grad!, golden["output.grad_student_cls"], 1e-4, "grad_student_cls");
+        Golden.AssertClose(loss.Center2, golden["output.center2"], 1e-5, "center2");
+    }
+
     private static void AssertSchedule(IReadOnlyList<double> ours, Tensor reference, string what)
     {
         var expected = reference.data<double>().ToArray();
