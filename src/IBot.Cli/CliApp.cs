@@ -52,6 +52,8 @@ public static class CliApp
                 .WithDescription("Print versions, threads, CUDA devices, the workspace and the native-library fix state.");
             config.AddCommand<RunCommand>("run")
                 .WithDescription("Train from a spec in the foreground (or --resume a run), with progress, checkpoints and evaluation.");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Write a run's backbone weights as safetensors under the reference parameter names.");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check a spec without running it: every error as file:line:col.");
             config.AddCommand<ComponentsCommand>("components")

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using IBot.Cli.Infrastructure;
+using IBot.Pipeline.Vision.Checkpoints;
+using IBot.Pipeline.Vision.Models;
+using Spectre.Console.Testing;
+using static TorchSharp.torch;
+
+namespace IBot.Cli.Tests.Commands;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("ibot-cli-run-").FullName;
+
+    private const string TinySpec = """
+        name: tiny cli
+        seed: 1
+        data:
+          train: { kind: synthetic, count: 32, classes: 4, width: 24, height: 24, seed: 1 }
+          eval_train: { kind: synthetic, count: 40, classes: 4, width: 24, height: 24, seed: 2 }
+          eval_test: { kind: synthetic, count: 20, classes: 4, width: 24, height: 24, seed: 3 }
+        augmentation:
+          kind: multi_crop
+          global_crops: { count: 2, size: 16, scale: [0.4, 1.0] }
+          local_crops: { count: 2, size: 8, scale: [0.1, 0.4] }
+        masking: { kind: block }
+        backbone: { kind: vit, patch_size: 4, embed_dim: 32, depth: 1, num_heads: 2 }
+        heads:
+          ibot: { kind: ibot_head, out_dim: 64, hidden_dim: 64, bottleneck_dim: 16 }
+        objectives:
+          - { kind: ibot_loss, head: ibot, teacher_temp: { warmup_epochs: 1 } }
+        train:
+          epochs: 2
+          batch_size: 8
+          optimizer: { warmup_epochs: 1 }
+          log_every: 2
+        evaluate:
+          - { kind: knn, k: [5] }
+        resources: { gpus: 0 }
+        """;
+
+    [Fact]
+    public async Task Run_trains_checkpoints_reports_json_and_exports_a_loadable_backbone()
+    {
+        var spec = Path.Combine(dir, "tiny.yaml");
+        await File.WriteAllTextAsync(spec, TinySpec);
+        var workspace = Path.Combine(dir, "ws");
+        var console = new TestConsole().Width(300);
+        var code = await CliApp.RunAsync(console, ["run", spec, "--workspace", workspace, "--device", "cpu", "--json"], catalog: () => Catalog.Create([]));
+        Assert.True(code == 0, console.Output);
+        using var result = JsonDocument.Parse(console.Output);
+        var runId = result.RootElement.GetProperty("run_id").GetString()!;
+        Assert.Equal("completed", result.RootElement.GetProperty("status").GetString());
+        Assert.True(result.RootElement.GetProperty("metrics").GetProperty("knn_top1").GetDouble() >= 0);
+        var folder = Path.Combine(workspace, runId);
+        Assert.True(File.Exists(Path.Combine(folder, "spec.yaml")));
+        Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "checkpoint.safetensors")));
+
+        var exported = Path.Combine(dir, "teacher.safetensors");
+        var exportConsole = new TestConsole().Width(300);
+        Assert.Equal(0, await CliApp.RunAsync(exportConsole, ["export", runId, "--out", exported, "--workspace", workspace], catalog: () => Catalog.Create([])));
+
+        // Read back: the same outputs as the checkpoint's teacher backbone.
+        var options = new VitOptions(ImgSize: 16, PatchSize: 4, EmbedDim: 32, Depth: 1, NumHeads: 2);
+        using var fromExport = new VisionTransformer(options);
+        using var file = SafeTensors.Load(exported);
+        StateDicts.Load(fromExport, file.Tensors);
+        using var fromCheckpoint = new VisionTransformer(options);
+        using var checkpoint = SafeTensors.Load(Path.Combine(folder, "checkpoints", "checkpoint.safetensors"));
+        StateDicts.Load(fromCheckpoint, checkpoint.WithPrefix("teacher.backbone."));
+        fromExport.eval();
+        fromCheckpoint.eval();
+        using var _ = no_grad();
+        var images = randn(3, 3, 16, 16);
+        Assert.True(fromExport.Forward(images, null).eq(fromCheckpoint.Forward(images, null)).all().item<bool>());
+    }
+
+    [Fact]
+    public async Task Run_rejects_an_invalid_spec_with_exit_code_2()
+    {
+        var spec = Path.Combine(dir, "bad.yaml");
+        await File.WriteAllTextAsync(spec, TinySpec.Replace("epochs: 2", "epochs: -2"));
+        var console = new TestConsole().Width(300);
+        Assert.Equal(2, await CliApp.RunAsync(console, ["run", spec, "--workspace", dir], catalog: () => Catalog.Create([])));
+        Assert.Contains("bad.yaml:18:11: train.epochs = -2 is out of range", console.Output);
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+}
