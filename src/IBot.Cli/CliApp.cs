@@ -23,6 +23,11 @@ public static class CliApp
         {
             return await Create(console, catalog).RunAsync(args, cancellationToken);
         }
+        catch (IBot.Pipeline.Specs.SpecException e)
+        {
+            foreach (var error in e.Errors) Output.JsonOutput.Line(console, error.ToString());
+            return 2;
+        }
         catch (Exception e) when (e is CommandAppException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot bench train</c>: training-step throughput on random inputs, JSON on stdout.</summary>
-public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrainCommand.Settings>
+public sealed class BenchTrainCommand(IAnsiConsole console, IBot.Pipeline.Components.ComponentCatalog catalog) : Command<BenchTrainCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -17,6 +17,14 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
         [Description("paper (ViT-S/16, 2 x 224 + 10 x 96), quickstart, or all.")]
         [DefaultValue("all")]
         public string Recipe { get; init; } = "all";
+
+        [CommandOption("--spec <SPEC>")]
+        [Description("Benchmark this spec end to end (real data, loader included) instead of a recipe on random inputs.")]
+        public string? Spec { get; init; }
+
+        [CommandOption("--set <PATH=VALUE>")]
+        [Description("Override a key of --spec (repeatable).")]
+        public string[] Set { get; init; } = [];
 
         [CommandOption("--device <DEVICE>")]
         [Description("cpu, cuda or cuda:N.")]
@@ -44,6 +52,13 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
     {
         var spec = DeviceSpec.Parse(settings.Device);
         var device = spec.Kind == DeviceKind.Cpu ? CPU : new Device(TorchSharp.DeviceType.CUDA, spec.Index);
+        if (settings.Spec is not null)
+        {
+            var resolved = new IBot.Pipeline.Specs.SpecValidator(catalog).Validate(settings.Spec, settings.Set);
+            var plan = Infrastructure.PlanBuilder.Build(resolved, DeviceSpec.Parse(settings.Device));
+            JsonOutput.Write(console, new[] { SpecTrainBenchmark.Run(plan, settings.Steps) });
+            return 0;
+        }
         var results = BenchSettings.ParseRecipes(settings.Recipe)!
             .Select(r => TrainBenchmark.Run(r, device, settings.Batch, settings.Steps))
             .ToList();

@@ -31,30 +31,9 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
     {
         var s = plan.Settings;
         var device = plan.Device;
-        manual_seed(plan.Seed);
-        var vit = plan.Backbone.ToOptions(plan.Crops.Global.Size);
-        var headOptions = plan.Head.ToOptions(vit.EmbedDim);
-        using var student = new IBotNetwork(vit with { MaskedImageModeling = plan.Masks is not null }, headOptions);
-        using var teacher = new IBotNetwork(vit with { MaskedImageModeling = false, DropPathRate = 0 }, headOptions with { NormLastLayer = true });
-        // The teacher starts as a copy of the student (it has no mask embedding).
-        StateDicts.Load(teacher, StateDicts.Export(student).Where(kv => kv.Key != "backbone.masked_embed").ToDictionary());
-        student.to(device);
-        teacher.to(device);
-        var patchTemp = plan.Loss.TeacherPatchTemp ?? plan.Loss.TeacherTemp;
-        using var loss = new IBotLoss(new IBotLossOptions(
-            headOptions.OutDim, headOptions.EffectivePatchOutDim, plan.Crops.Global.Count, plan.Crops.Local.Count,
-            plan.Loss.TeacherTemp.Start, plan.Loss.TeacherTemp.End, patchTemp.Start, patchTemp.End,
-            Math.Min(plan.Loss.TeacherTemp.WarmupEpochs, s.Epochs), s.Epochs,
-            plan.Loss.StudentTemp, plan.Loss.CenterMomentum, plan.Loss.CenterMomentum,
-            plan.Loss.LambdaCls, plan.Loss.LambdaPatch, plan.Masks?.Options.StartEpoch ?? 0), device);
-        using var optimizer = new AdamW(ParameterGroups.Build(student));
-        var step = new IBotTrainStep(student, teacher, loss, optimizer, new StepOptions(s.ClipGrad, s.FreezeLastLayer));
-        var loader = new MultiCropLoader(plan.TrainData, new MultiCropAugmentation(plan.Crops), plan.Masks, vit.PatchSize,
-            new LoaderOptions(s.BatchSize, s.Workers, Seed: plan.Seed), observer.Message);
-        var ipe = loader.BatchesPerEpoch;
-        var lr = Schedules.LearningRate(s.Lr, s.BatchSize, s.MinLr, s.Epochs, ipe, s.WarmupEpochs);
-        var wd = Schedules.Cosine(s.WeightDecayStart, s.WeightDecayEnd, s.Epochs, ipe);
-        var momentum = Schedules.TeacherMomentum(s.TeacherMomentum, s.Epochs, ipe);
+        using var session = new TrainingSession(plan, observer.Message);
+        var (student, teacher, loss, optimizer, step, loader) = (session.Student, session.Teacher, session.Loss, session.Optimizer, session.Step, session.Loader);
+        var ipe = session.IterationsPerEpoch;
 
         Directory.CreateDirectory(Path.GetDirectoryName(CheckpointPath)!);
         using var metricsFile = new StreamWriter(Path.Combine(runFolder, "metrics.jsonl"), append: true);
@@ -121,7 +100,8 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
                     using (var scope = NewDisposeScope())
                     {
                         using var batch = host.ToTensors(device, plan.Crops.Global.Count);
-                        using var parts = step.Run(batch, new StepSchedule(epoch, lr[global], wd[global], momentum[global]));
+                        var schedule = session.Schedule(epoch, global);
+                        using var parts = step.Run(batch, schedule);
                         nonFinite.logical_or_(parts.Total.isfinite().logical_not().reshape(1));
                         windowImages += host.Size;
                         if ((it + 1) % s.LogEvery == 0 || it == ipe - 1)
@@ -131,7 +111,7 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
                                 return Fail($"loss became non-finite at epoch {epoch}, iteration {it} (last {s.LogEvery} iterations); the last good checkpoint is kept", lastCheckpoint, finalMetrics, epoch);
                             var speed = windowImages / windowWatch.Elapsed.TotalSeconds;
                             var report = new StepReport(epoch, it, ipe, global, parts.Total.item<float>(), parts.Cls.item<float>(), parts.Patch.item<float>(),
-                                lr[global], wd[global], momentum[global], speed);
+                                schedule.LearningRate, schedule.WeightDecay, schedule.TeacherMomentum, speed);
                             observer.Step(report);
                             Record(new { type = "step", epoch, iteration = global, loss = report.Loss, loss_cls = report.LossCls, loss_patch = report.LossPatch, lr = report.Lr, wd = report.WeightDecay, momentum = report.Momentum, images_per_second = speed });
                             windowWatch.Restart();

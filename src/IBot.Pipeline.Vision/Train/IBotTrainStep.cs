@@ -32,9 +32,13 @@ public sealed class IBotTrainStep
         foreach (var (_, p) in teacher.named_parameters()) p.requires_grad = false;
     }
 
-    public IBotLossParts Run(TrainBatch batch, StepSchedule schedule)
+    /// <param name="batch">The views of one batch.</param>
+    /// <param name="schedule">This iteration's scheduled values.</param>
+    /// <param name="timings">Benchmarks only: time each phase (synchronising the device between them).</param>
+    public IBotLossParts Run(TrainBatch batch, StepSchedule schedule, StepTimings? timings = null)
     {
         using var scope = NewDisposeScope();
+        timings?.Start();
 
         // Schedules
         ParameterGroups.Apply(optimizer.Groups, schedule.LearningRate, schedule.WeightDecay);
@@ -54,18 +58,25 @@ public sealed class IBotTrainStep
         var parts = loss.ForwardMasked(studentOut.Cls, studentOut.Patches!, studentLocalCls,
             teacherOut.Cls, teacherOut.Patches!, masks, schedule.Epoch);
 
+        timings?.Lap(StepTimings.Phase.Forward);
+
         // Backward, clipping and freezing
         optimizer.ZeroGrad();
         parts.Total.backward();
         if (options.ClipGrad > 0) GradientClipping.ClipPerParameter(studentParameters, options.ClipGrad);
         GradientClipping.CancelLastLayer(studentParameters, schedule.Epoch, options.FreezeLastLayerEpochs);
 
+        timings?.Lap(StepTimings.Phase.Backward);
+
         // Step
         optimizer.Step();
         optimizer.ZeroGrad();
+        timings?.Lap(StepTimings.Phase.Step);
 
         // Teacher EMA
         ema.Update(schedule.TeacherMomentum);
+        timings?.Lap(StepTimings.Phase.Ema);
+        if (timings is not null) timings.Steps++;
 
         return new IBotLossParts(
             parts.Total.detach().MoveToOuterDisposeScope(),
