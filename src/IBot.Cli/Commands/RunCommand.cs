@@ -89,7 +89,18 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         using var log = new StreamWriter(Path.Combine(runFolder, "run.log"), append: true);
         var observer = new ConsoleRunObserver(console, log, quiet: settings.Json);
         if (!settings.Json) console.MarkupLineInterpolated($"[bold]{runId}[/] on {device}: {spec.Spec.Name} ({spec.Hash[..12]}) -> {runFolder}");
-        var outcome = new IBotRun(plan, runFolder, observer).Execute(resume: settings.Resume is not null, cancellationToken);
+        var run = new IBotRun(plan, runFolder, observer);
+        var resuming = settings.Resume is not null;
+        // A live progress bar on terminals; plain log lines when piped or in CI.
+        var outcome = console.Profile.Capabilities.Interactive && !settings.Json
+            ? console.Progress().AutoClear(false).HideCompleted(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(ctx =>
+                {
+                    observer.Attach(ctx.AddTask("starting", maxValue: 1));
+                    return run.Execute(resuming, cancellationToken);
+                })
+            : run.Execute(resuming, cancellationToken);
 
         var status = outcome.Status.ToString().ToLowerInvariant();
         File.WriteAllText(Path.Combine(runFolder, "status"), status + (outcome.Reason is null ? "" : ": " + outcome.Reason) + "\n");

@@ -8,6 +8,11 @@ namespace IBot.Cli.Output;
 /// images/s, loss parts, learning rate, ETA) and in the run log.</summary>
 public sealed class ConsoleRunObserver(IAnsiConsole console, TextWriter log, bool quiet) : IRunObserver
 {
+    private ProgressTask? bar;
+
+    /// <summary>Shows step reports on a live progress bar instead of one line each (interactive terminals).</summary>
+    public void Attach(ProgressTask task) => bar = task;
+
     private readonly DateTime started = DateTime.UtcNow;
     private int epochs;
     private int iterationsPerEpoch;
@@ -18,6 +23,7 @@ public sealed class ConsoleRunObserver(IAnsiConsole console, TextWriter log, boo
         this.epochs = epochs;
         this.iterationsPerEpoch = iterationsPerEpoch;
         startIteration = (long)startEpoch * iterationsPerEpoch;
+        if (bar is not null) bar.MaxValue = Math.Max(1, (long)(epochs - startEpoch) * iterationsPerEpoch);
         Write($"training {epochs} epochs x {iterationsPerEpoch} iterations, from epoch {startEpoch}");
     }
 
@@ -27,8 +33,17 @@ public sealed class ConsoleRunObserver(IAnsiConsole console, TextWriter log, boo
         var remaining = (long)epochs * iterationsPerEpoch - r.GlobalIteration - 1;
         var elapsed = DateTime.UtcNow - started;
         var eta = done > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds / done * remaining) : TimeSpan.Zero;
-        Write(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {r.Epoch + 1}/{epochs} it {r.Iteration + 1}/{r.IterationsPerEpoch}  loss {r.Loss:F4} (cls {r.LossCls:F4}, patch {r.LossPatch:F4})  lr {r.Lr:E2}  {r.ImagesPerSecond:F1} img/s  ETA {eta:hh\\:mm\\:ss}"));
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"epoch {r.Epoch + 1}/{epochs} it {r.Iteration + 1}/{r.IterationsPerEpoch}  loss {r.Loss:F4} (cls {r.LossCls:F4}, patch {r.LossPatch:F4})  lr {r.Lr:E2}  {r.ImagesPerSecond:F1} img/s  ETA {eta:hh\\:mm\\:ss}");
+        if (bar is null)
+        {
+            Write(line);
+            return;
+        }
+        lock (log) log.WriteLine($"{DateTime.UtcNow:O} {line}");
+        bar.Value = done;
+        bar.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"epoch {r.Epoch + 1}/{epochs}  loss {r.Loss:F3} (cls {r.LossCls:F3}, patch {r.LossPatch:F3})  lr {r.Lr:E1}  {r.ImagesPerSecond:F0} img/s"));
     }
 
     public void EpochEnded(int epoch, double seconds, double imagesPerSecond) =>
@@ -48,7 +63,10 @@ public sealed class ConsoleRunObserver(IAnsiConsole console, TextWriter log, boo
         {
             log.WriteLine($"{DateTime.UtcNow:O} {line}");
             log.Flush();
-            if (!quiet) JsonOutput.Line(console, line);
+            if (quiet) return;
+            // Under a live progress display the console must place the line above it.
+            if (bar is not null) console.WriteLine(line);
+            else JsonOutput.Line(console, line);
         }
     }
 }

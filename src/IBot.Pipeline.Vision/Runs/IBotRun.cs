@@ -37,6 +37,8 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
 
         Directory.CreateDirectory(Path.GetDirectoryName(CheckpointPath)!);
         using var metricsFile = new StreamWriter(Path.Combine(runFolder, "metrics.jsonl"), append: true);
+        // TensorBoard scalars next to metrics.jsonl (tensorboard --logdir runs/).
+        var board = torch.utils.tensorboard.SummaryWriter(Path.Combine(runFolder, "tensorboard"), createRunName: false);
         var finalMetrics = new Dictionary<string, double>();
         var evalTransform = new EvalTransform(plan.Crops.Global.Size, plan.Crops.Global.Size);
         var features = new Dictionary<EvaluatedNetwork, BackboneFeatures>
@@ -65,6 +67,7 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
                 {
                     var name = $"{e.Name}_{k}";
                     Record(new { type = "eval", epoch, name, value = v });
+                    board.add_scalar($"eval/{name}", (float)v, epoch);
                     if (final) finalMetrics[name] = v;
                     else if (epoch == 0) finalMetrics[$"init_{name}"] = v;
                 }
@@ -113,6 +116,11 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
                             var report = new StepReport(epoch, it, ipe, global, parts.Total.item<float>(), parts.Cls.item<float>(), parts.Patch.item<float>(),
                                 schedule.LearningRate, schedule.WeightDecay, schedule.TeacherMomentum, speed);
                             observer.Step(report);
+                            board.add_scalar("train/loss", (float)report.Loss, (int)global);
+                            board.add_scalar("train/loss_cls", (float)report.LossCls, (int)global);
+                            board.add_scalar("train/loss_patch", (float)report.LossPatch, (int)global);
+                            board.add_scalar("train/lr", (float)report.Lr, (int)global);
+                            board.add_scalar("train/images_per_second", (float)speed, (int)global);
                             Record(new { type = "step", epoch, iteration = global, loss = report.Loss, loss_cls = report.LossCls, loss_patch = report.LossPatch, lr = report.Lr, wd = report.WeightDecay, momentum = report.Momentum, images_per_second = speed });
                             windowWatch.Restart();
                             windowImages = 0;

@@ -53,6 +53,7 @@ public sealed class IBotRunTests : IDisposable
         Assert.Equal([0, 2], recorder.Evaluations.Select(e => e.Epoch));
         var lines = File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"));
         Assert.Equal(8, lines.Count(l => l.Contains("\"type\":\"step\"")));
+        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(folder, "tensorboard"), "events.out.tfevents*", SearchOption.AllDirectories));
         Assert.All(recorder.Steps, s => Assert.True(double.IsFinite(s.Loss) && s.Loss > 0));
     }
 
