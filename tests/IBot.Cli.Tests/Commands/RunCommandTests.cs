@@ -75,6 +75,27 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Resume_continues_a_run_from_its_saved_spec_and_checkpoint()
+    {
+        var spec = Path.Combine(dir, "resume.yaml");
+        await File.WriteAllTextAsync(spec, TinySpec.Replace("epochs: 2", "epochs: 1"));
+        var workspace = Path.Combine(dir, "ws-resume");
+        var console = new TestConsole().Width(300);
+        Assert.Equal(0, await CliApp.RunAsync(console, ["run", spec, "--workspace", workspace, "--json"], catalog: () => Catalog.Create([])));
+        using var first = JsonDocument.Parse(console.Output);
+        var runId = first.RootElement.GetProperty("run_id").GetString()!;
+
+        var again = new TestConsole().Width(300);
+        Assert.Equal(0, await CliApp.RunAsync(again, ["run", "--resume", runId, "--workspace", workspace, "--json"], catalog: () => Catalog.Create([])));
+        using var second = JsonDocument.Parse(again.Output);
+        Assert.Equal(runId, second.RootElement.GetProperty("run_id").GetString());
+        Assert.Equal("completed", second.RootElement.GetProperty("status").GetString());
+        Assert.Equal(first.RootElement.GetProperty("metrics").GetProperty("knn_top1").GetDouble(),
+            second.RootElement.GetProperty("metrics").GetProperty("knn_top1").GetDouble());
+        Assert.Contains("resumed from", await File.ReadAllTextAsync(Path.Combine(workspace, runId, "run.log")));
+    }
+
+    [Fact]
     public async Task Run_rejects_an_invalid_spec_with_exit_code_2()
     {
         var spec = Path.Combine(dir, "bad.yaml");
