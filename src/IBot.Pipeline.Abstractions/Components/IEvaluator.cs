@@ -23,6 +23,13 @@ public interface IEvaluationContext
     /// <summary>Epoch just finished (the number of epochs trained).</summary>
     int Epoch { get; }
 
+    /// <summary>The projection head's [CLS] outputs (logits over prototypes) per image, when the
+    /// evaluated network has a head; null for a bare backbone.</summary>
+    IFeatureExtractor? HeadLogits { get; }
+
+    /// <summary>Folder for figures (PNG), created on demand.</summary>
+    string FiguresFolder { get; }
+
     void Log(string message);
 }
 

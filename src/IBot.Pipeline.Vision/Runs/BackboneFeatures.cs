@@ -7,15 +7,41 @@ using static TorchSharp.torch;
 namespace IBot.Pipeline.Vision.Runs;
 
 /// <summary>
-/// Frozen-backbone features for evaluators: each image through the evaluation transform
-/// (resize, centre crop, normalise; decoded in parallel), then the backbone in eval mode;
-/// the feature is the final-norm [CLS] token, as the reference's k-NN uses.
+/// Frozen-network outputs for evaluators: each image through the evaluation transform
+/// (resize, centre crop, normalise; decoded in parallel), then the network in eval mode. For a
+/// backbone the feature is the final-norm [CLS] token, as the reference's k-NN uses; for a
+/// network with a head, the head's [CLS] output (logits over prototypes).
 /// </summary>
-public sealed class BackboneFeatures(VisionTransformer backbone, EvalTransform transform, Device device, int batchSize = 256) : IFeatureExtractor
+public sealed class BackboneFeatures : IFeatureExtractor
 {
+    private readonly nn.Module module;
+    private readonly Func<Tensor, Tensor> forward;
+    private readonly EvalTransform transform;
+    private readonly Device device;
+    private readonly int batchSize;
+
+    public BackboneFeatures(VisionTransformer backbone, EvalTransform transform, Device device, int batchSize = 256)
+        : this(backbone, images => backbone.Forward(images, null).select(1, 0), backbone.EmbedDim, transform, device, batchSize)
+    {
+    }
+
+    private BackboneFeatures(nn.Module module, Func<Tensor, Tensor> forward, int dimension, EvalTransform transform, Device device, int batchSize)
+    {
+        this.module = module;
+        this.forward = forward;
+        Dimension = dimension;
+        this.transform = transform;
+        this.device = device;
+        this.batchSize = batchSize;
+    }
+
+    /// <summary>The head's [CLS] output of <paramref name="network"/>.</summary>
+    public static BackboneFeatures HeadLogits(IBotNetwork network, EvalTransform transform, Device device, int batchSize = 256) =>
+        new(network, images => network.ForwardCls(images), network.Head.Options.OutDim, transform, device, batchSize);
+
     private readonly Dictionary<IImageSource, float[][]> cache = new(ReferenceEqualityComparer.Instance);
 
-    public int Dimension => backbone.EmbedDim;
+    public int Dimension { get; }
 
     /// <summary>Forgets cached features (after the weights changed).</summary>
     public void Invalidate() => cache.Clear();
@@ -25,8 +51,8 @@ public sealed class BackboneFeatures(VisionTransformer backbone, EvalTransform t
         if (cache.TryGetValue(source, out var cached)) return cached;
         var size = transform.CropSize;
         var features = new float[source.Count][];
-        var wasTraining = backbone.training;
-        backbone.eval();
+        var wasTraining = module.training;
+        module.eval();
         try
         {
             for (var start = 0; start < source.Count; start += batchSize)
@@ -38,14 +64,14 @@ public sealed class BackboneFeatures(VisionTransformer backbone, EvalTransform t
                     transform.Apply(source.Load(start + i), pixels.AsSpan(i * 3 * size * size, 3 * size * size)));
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();
-                var cls = backbone.Forward(tensor(pixels, [count, 3, size, size]).to(device), null).select(1, 0).contiguous().cpu(); // (B, D)
+                var cls = forward(tensor(pixels, [count, 3, size, size]).to(device)).contiguous().cpu(); // (B, D)
                 var data = cls.data<float>().ToArray();
                 for (var i = 0; i < count; i++) features[start + i] = data.AsSpan(i * Dimension, Dimension).ToArray();
             }
         }
         finally
         {
-            backbone.train(wasTraining);
+            module.train(wasTraining);
         }
         cache[source] = features;
         return features;

@@ -46,6 +46,12 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
             [EvaluatedNetwork.Teacher] = new(teacher.Backbone, evalTransform, device),
             [EvaluatedNetwork.Student] = new(student.Backbone, evalTransform, device),
         };
+        var headLogits = new Dictionary<EvaluatedNetwork, BackboneFeatures>
+        {
+            [EvaluatedNetwork.Teacher] = BackboneFeatures.HeadLogits(teacher, evalTransform, device),
+            [EvaluatedNetwork.Student] = BackboneFeatures.HeadLogits(student, evalTransform, device),
+        };
+        var figures = Path.Combine(runFolder, "figures");
 
         void Record(object entry)
         {
@@ -55,12 +61,12 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
 
         void Evaluate(int epoch, bool final)
         {
-            foreach (var f in features.Values) f.Invalidate();
+            foreach (var f in features.Values.Concat(headLogits.Values)) f.Invalidate();
             foreach (var e in plan.Evaluators)
             {
                 if (!final && epoch != 0 && (e.Every == 0 || epoch % e.Every != 0)) continue;
                 if (plan.EvalTrain is null || plan.EvalTest is null) continue;
-                var context = new EvaluationContext(features[e.Network], plan.EvalTrain, plan.EvalTest, epoch, observer.Message);
+                var context = new EvaluationContext(features[e.Network], headLogits[e.Network], plan.EvalTrain, plan.EvalTest, epoch, figures, observer.Message);
                 var metrics = e.Evaluator.EvaluateAsync(context, cancellationToken).GetAwaiter().GetResult();
                 observer.Evaluated(e.Name, epoch, metrics);
                 foreach (var (k, v) in metrics)
@@ -157,9 +163,12 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
     private static RunOutcome Fail(string reason, string? checkpoint, Dictionary<string, double> metrics, int epoch) =>
         new(RunStatus.Failed, reason, checkpoint, metrics, epoch);
 
-    private sealed class EvaluationContext(IFeatureExtractor features, IImageSource train, IImageSource test, int epoch, Action<string> log) : IEvaluationContext
+    private sealed class EvaluationContext(IFeatureExtractor features, IFeatureExtractor headLogits, IImageSource train, IImageSource test, int epoch,
+        string figures, Action<string> log) : IEvaluationContext
     {
         public IFeatureExtractor Features => features;
+        public IFeatureExtractor? HeadLogits => headLogits;
+        public string FiguresFolder => figures;
         public IImageSource Train => train;
         public IImageSource Test => test;
         public int Epoch => epoch;

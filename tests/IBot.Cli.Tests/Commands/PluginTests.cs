@@ -61,6 +61,8 @@ public sealed class PluginTests : IDisposable
         public IImageSource Train => train;
         public IImageSource Test => test;
         public int Epoch => 0;
+        public IFeatureExtractor? HeadLogits => null;
+        public string FiguresFolder => Path.GetTempPath();
         public int Dimension => 8;
         public void Log(string message) { }
         public float[][] Extract(IImageSource source, CancellationToken cancellationToken) => ((Blobs)source).Features;
