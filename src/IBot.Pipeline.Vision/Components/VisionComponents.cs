@@ -37,6 +37,7 @@ public static class VisionComponents
         r.Add<HeadSpec, OptionsComponent<HeadSpec>>(ComponentRole.Head, "ibot_head", "iBOT projection head: MLP, L2 norm, weight-normalised last layer(s).");
         r.Add<IBotLossSpec, OptionsComponent<IBotLossSpec>>(ComponentRole.Objective, "ibot_loss", "[CLS] and masked-patch self-distillation with centering and sharpening.");
         r.Add<KnnSpec, KnnEvaluator>(ComponentRole.Evaluator, "knn", "Weighted k-NN on frozen [CLS] features (k = 20, T = 0.07).");
+        r.Add<AttentionMapsSpec, AttentionMapsEvaluator>(ComponentRole.Evaluator, "attention_maps", "PNG figures of the last block's [CLS] attention per head, as in the paper.");
         r.Add<ClusteringSpec, ClusteringEvaluator>(ComponentRole.Evaluator, "clustering", "NMI, ARI, FMI and Hungarian-matched accuracy of the head's argmax clusters.");
     }
 }
