@@ -85,10 +85,15 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
 
         var device = settings.Device is { } d ? DeviceSpec.Parse(d)
             : TorchSharp.torch.cuda.is_available() ? DeviceSpec.Cuda(0) : DeviceSpec.Cpu;
-        var plan = PlanBuilder.Build(spec, device);
         using var log = new StreamWriter(Path.Combine(runFolder, "run.log"), append: true);
         var observer = new ConsoleRunObserver(console, log, quiet: settings.Json);
         if (!settings.Json) console.MarkupLineInterpolated($"[bold]{runId}[/] on {device}: {spec.Spec.Name} ({spec.Hash[..12]}) -> {runFolder}");
+        if (!spec.IsTraining)
+        {
+            var evaluation = PlanBuilder.BuildEvaluation(spec, device, workspace, runFolder, observer).Execute(cancellationToken);
+            return Report(settings, runId, runFolder, evaluation);
+        }
+        var plan = PlanBuilder.Build(spec, device);
         var run = new IBotRun(plan, runFolder, observer);
         var resuming = settings.Resume is not null;
         // A live progress bar on terminals; plain log lines when piped or in CI.
@@ -101,7 +106,11 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
                     return run.Execute(resuming, cancellationToken);
                 })
             : run.Execute(resuming, cancellationToken);
+        return Report(settings, runId, runFolder, outcome);
+    }
 
+    private int Report(Settings settings, string runId, string runFolder, RunOutcome outcome)
+    {
         var status = outcome.Status.ToString().ToLowerInvariant();
         File.WriteAllText(Path.Combine(runFolder, "status"), status + (outcome.Reason is null ? "" : ": " + outcome.Reason) + "\n");
         if (settings.Json)

@@ -2,6 +2,7 @@ using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Data;
 using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Components;
+using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Specs;
 using IBot.Pipeline.Vision.Components;
 using IBot.Pipeline.Vision.Runs;
@@ -14,6 +15,39 @@ namespace IBot.Cli.Infrastructure;
 /// container by kind, options mapped onto the trainer's settings.</summary>
 public static class PlanBuilder
 {
+    /// <summary>The spec's evaluators, named by kind (numbered when a kind repeats).</summary>
+    public static List<PlannedEvaluator> Evaluators(ResolvedSpec spec, IServiceProvider services)
+    {
+        var names = new Dictionary<string, int>();
+        return spec.Evaluators.Select(e =>
+        {
+            names[e.Kind] = names.GetValueOrDefault(e.Kind) + 1;
+            var name = names[e.Kind] == 1 ? e.Kind : $"{e.Kind}{names[e.Kind]}";
+            var network = e.Options is KnnSpec k ? k.Network : EvaluatedNetwork.Teacher;
+            return new PlannedEvaluator(name, ComponentCatalog.Create<IEvaluator>(services, e.Descriptor, e.Options), (e.Options as IPeriodicOptions)?.Every ?? 0, network);
+        }).ToList();
+    }
+
+    /// <summary>An evaluation-only run of a spec without <c>train</c>; the weights may name a run in <paramref name="workspace"/>.</summary>
+    public static EvaluationRun BuildEvaluation(ResolvedSpec spec, DeviceSpec device, Workspace workspace, string runFolder, IRunObserver observer)
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var vit = spec.Backbone!.OptionsAs<VitSpec>();
+        var weights = vit.Weights!;
+        if (!File.Exists(weights))
+        {
+            var checkpoint = Path.Combine(workspace.RunFolder(weights), "checkpoints", IBotRun.CheckpointFile);
+            weights = File.Exists(checkpoint) ? checkpoint
+                : throw new FileNotFoundException($"backbone.weights '{vit.Weights}' is neither a file nor a run with a checkpoint in {workspace.Root}");
+        }
+        return new EvaluationRun(vit, weights,
+            ComponentCatalog.Create<IImageSource>(services, spec.EvalTrainData!.Descriptor, spec.EvalTrainData.Options),
+            ComponentCatalog.Create<IImageSource>(services, spec.EvalTestData!.Descriptor, spec.EvalTestData.Options),
+            Evaluators(spec, services), Torch(device), runFolder, observer);
+    }
+
+    private static Device Torch(DeviceSpec device) => device.Kind == DeviceKind.Cpu ? CPU : new Device(TorchSharp.DeviceType.CUDA, device.Index);
+
     public static TrainingPlan Build(ResolvedSpec spec, DeviceSpec device)
     {
         using var services = new ServiceCollection().BuildServiceProvider();
@@ -28,19 +62,12 @@ public static class PlanBuilder
             RandomMasking r => r.Generator,
             var other => throw new InvalidDataException($"masking kind '{spec.Masking.Kind}' ({other.GetType().Name}) is not supported by the iBOT trainer"),
         };
-        var names = new Dictionary<string, int>();
-        var evaluators = spec.Evaluators.Select(e =>
-        {
-            names[e.Kind] = names.GetValueOrDefault(e.Kind) + 1;
-            var name = names[e.Kind] == 1 ? e.Kind : $"{e.Kind}{names[e.Kind]}";
-            var network = e.Options is KnnSpec k ? k.Network : EvaluatedNetwork.Teacher;
-            return new PlannedEvaluator(name, Make<IEvaluator>(e), (e.Options as IPeriodicOptions)?.Every ?? 0, network);
-        }).ToList();
+        var evaluators = Evaluators(spec, services);
         var wd = train.Optimizer.WeightDecay;
         return new TrainingPlan(
             spec.Spec.Name,
             spec.Spec.Seed,
-            device.Kind == DeviceKind.Cpu ? CPU : new Device(TorchSharp.DeviceType.CUDA, device.Index),
+            Torch(device),
             Make<IImageSource>(spec.TrainData!),
             spec.EvalTrainData is null ? null : Make<IImageSource>(spec.EvalTrainData),
             spec.EvalTestData is null ? null : Make<IImageSource>(spec.EvalTestData),

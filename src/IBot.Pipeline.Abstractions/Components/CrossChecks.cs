@@ -27,3 +27,9 @@ public interface IPeriodicOptions
 {
     int Every { get; }
 }
+
+/// <summary>Backbone options that can load pretrained weights (evaluation-only specs need them).</summary>
+public interface IPretrainedWeights
+{
+    string? Weights { get; }
+}

@@ -83,7 +83,7 @@ public sealed class MaskSpec : IValidatableOptions
     public MaskOptions ToOptions(MaskShape shape) => new(shape, Ratio, RatioVar, MinAspect, StartEpoch);
 }
 
-public sealed class VitSpec : IPatchGeometry, IValidatableOptions
+public sealed class VitSpec : IPatchGeometry, IPretrainedWeights, IValidatableOptions
 {
     [Description("tiny, small, base or large; explicit sizes below override it.")]
     public string? Preset { get; init; }
@@ -105,6 +105,15 @@ public sealed class VitSpec : IPatchGeometry, IValidatableOptions
 
     [Range(0.25, 16.0), Description("MLP width over embed dim (4).")]
     public double MlpRatio { get; init; } = 4.0;
+
+    [Description("Evaluation-only specs: pretrained weights — a run id, an ibot checkpoint or exported .safetensors, or a reference .pth.")]
+    public string? Weights { get; init; }
+
+    [Description("With weights from a training checkpoint: which network's backbone (teacher, as the paper evaluates, or student).")]
+    public EvaluatedNetwork Network { get; init; } = EvaluatedNetwork.Teacher;
+
+    [Range(0, 8192), Description("Evaluation-only specs: image side for evaluation (0 = the size the weights were trained at).")]
+    public int EvalSize { get; init; }
 
     public IEnumerable<OptionError> Validate()
     {

@@ -101,6 +101,10 @@ public sealed class SpecValidator(ComponentCatalog catalog)
             if (train.Optimizer.WarmupEpochs > train.Epochs)
                 yield return new SpecError(Locate(tree, "train.optimizer.warmup_epochs"), $"train.optimizer.warmup_epochs {train.Optimizer.WarmupEpochs} exceeds train.epochs {train.Epochs}");
         }
+        if (spec.Train is null && r.Backbone is { } evaluated && (evaluated.Options as IPretrainedWeights)?.Weights is null)
+            yield return new SpecError(evaluated.Spec.Location, "an evaluation-only spec (no 'train') needs backbone.weights: a run id, a checkpoint or safetensors file, or a reference .pth");
+        if (spec.Train is null && r.Evaluators.Count == 0 && !Absent("backbone"))
+            yield return new SpecError(top, "nothing to do: no 'train' and no 'evaluate'");
         if (r.Backbone?.Options is IPatchGeometry patch && r.Augmentation?.Options is ICropGeometry crops)
             foreach (var size in crops.GlobalCropSizes.Concat(crops.LocalCropSizes).Distinct())
                 if (size % patch.PatchSize != 0)

@@ -69,9 +69,28 @@ public sealed class RunCommandTests : IDisposable
         StateDicts.Load(fromCheckpoint, checkpoint.WithPrefix("teacher.backbone."));
         fromExport.eval();
         fromCheckpoint.eval();
-        using var _ = no_grad();
-        var images = randn(3, 3, 16, 16);
-        Assert.True(fromExport.Forward(images, null).eq(fromCheckpoint.Forward(images, null)).all().item<bool>());
+        using (no_grad())
+        {
+            var images = randn(3, 3, 16, 16);
+            Assert.True(fromExport.Forward(images, null).eq(fromCheckpoint.Forward(images, null)).all().item<bool>());
+        }
+
+        // An evaluation-only spec on the exported weights reproduces the run's final k-NN.
+        var evalSpec = Path.Combine(dir, "eval.yaml");
+        await File.WriteAllTextAsync(evalSpec, $$"""
+            name: eval tiny
+            data:
+              eval_train: { kind: synthetic, count: 40, classes: 4, width: 24, height: 24, seed: 2 }
+              eval_test: { kind: synthetic, count: 20, classes: 4, width: 24, height: 24, seed: 3 }
+            backbone: { kind: vit, patch_size: 4, embed_dim: 32, depth: 1, num_heads: 2, weights: {{exported}} }
+            evaluate:
+              - { kind: knn, k: [5] }
+            """);
+        var evalConsole = new TestConsole().Width(300);
+        Assert.Equal(0, await CliApp.RunAsync(evalConsole, ["run", evalSpec, "--workspace", workspace, "--json"], catalog: () => Catalog.Create([])));
+        using var evaluation = JsonDocument.Parse(evalConsole.Output);
+        Assert.Equal(result.RootElement.GetProperty("metrics").GetProperty("knn_top1").GetDouble(),
+            evaluation.RootElement.GetProperty("metrics").GetProperty("knn_top1").GetDouble());
     }
 
     [Fact]

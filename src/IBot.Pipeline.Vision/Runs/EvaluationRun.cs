@@ -1,0 +1,67 @@
+using System.Text.Json;
+using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Abstractions.Data;
+using IBot.Pipeline.Vision.Checkpoints;
+using IBot.Pipeline.Vision.Components;
+using IBot.Pipeline.Vision.Data.Augmentation;
+using IBot.Pipeline.Vision.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace IBot.Pipeline.Vision.Runs;
+
+/// <summary>
+/// An evaluation-only run: a backbone built from its spec and loaded from pretrained weights
+/// (an ibot checkpoint or exported safetensors, or a reference <c>.pth</c>), then every evaluator
+/// once. The training image size is read off the position embedding.
+/// </summary>
+public sealed class EvaluationRun(VitSpec backbone, string weightsPath, IImageSource train, IImageSource test,
+    IReadOnlyList<PlannedEvaluator> evaluators, Device device, string runFolder, IRunObserver observer)
+{
+    public RunOutcome Execute(CancellationToken cancellationToken)
+    {
+        var state = ReferenceCheckpoint.Backbone(ReferenceCheckpoint.Read(weightsPath, backbone.Network == EvaluatedNetwork.Teacher ? "teacher" : "student"));
+        if (!state.TryGetValue("pos_embed", out var pos)) throw new InvalidDataException($"{weightsPath}: no pos_embed: not a ViT backbone");
+        var grid = (int)Math.Round(Math.Sqrt(pos.shape[1] - 1));
+        var imgSize = grid * backbone.PatchSize;
+        using var vit = new VisionTransformer(backbone.ToOptions(imgSize) with { DropPathRate = 0, MaskedImageModeling = state.ContainsKey("masked_embed") });
+        StateDicts.Load(vit, state);
+        vit.to(device);
+        vit.eval();
+        var size = backbone.EvalSize > 0 ? backbone.EvalSize : imgSize;
+        var transform = new EvalTransform(size, size);
+        var features = new BackboneFeatures(vit, transform, device);
+        var metrics = new Dictionary<string, double>();
+        Directory.CreateDirectory(runFolder);
+        using var metricsFile = new StreamWriter(Path.Combine(runFolder, "metrics.jsonl"), append: true);
+        observer.Message($"evaluating {weightsPath} ({backbone.Network} backbone, trained at {imgSize} px, evaluated at {size} px)");
+        foreach (var e in evaluators)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var context = new Context(features, train, test, Path.Combine(runFolder, "figures"), observer.Message, vit, transform, device);
+            var result = e.Evaluator.EvaluateAsync(context, cancellationToken).GetAwaiter().GetResult();
+            observer.Evaluated(e.Name, 0, result);
+            foreach (var (k, v) in result)
+            {
+                metrics[$"{e.Name}_{k}"] = v;
+                metricsFile.WriteLine(JsonSerializer.Serialize(new { type = "eval", epoch = 0, name = $"{e.Name}_{k}", value = v, weights = weightsPath }));
+            }
+        }
+        return new RunOutcome(RunStatus.Completed, null, null, metrics, 0);
+    }
+
+    private sealed class Context(IFeatureExtractor features, IImageSource train, IImageSource test, string figures, Action<string> log,
+        VisionTransformer backbone, EvalTransform transform, Device device) : IVisionEvaluationContext
+    {
+        public IFeatureExtractor Features => features;
+        public IFeatureExtractor? HeadLogits => null;
+        public IImageSource Train => train;
+        public IImageSource Test => test;
+        public int Epoch => 0;
+        public string FiguresFolder => figures;
+        public VisionTransformer Backbone => backbone;
+        public EvalTransform Transform => transform;
+        public Device Device => device;
+        public void Log(string message) => log(message);
+    }
+}
