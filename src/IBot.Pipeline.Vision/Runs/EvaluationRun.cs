@@ -38,7 +38,7 @@ public sealed class EvaluationRun(VitSpec backbone, string weightsPath, IImageSo
         foreach (var e in evaluators)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var context = new Context(features, train, test, Path.Combine(runFolder, "figures"), observer.Message, vit, transform, device);
+            var context = new VisionEvaluationContext(features, null, train, test, 0, Path.Combine(runFolder, "figures"), observer.Message, vit, transform, device);
             var result = e.Evaluator.EvaluateAsync(context, cancellationToken).GetAwaiter().GetResult();
             observer.Evaluated(e.Name, 0, result);
             foreach (var (k, v) in result)
@@ -48,20 +48,5 @@ public sealed class EvaluationRun(VitSpec backbone, string weightsPath, IImageSo
             }
         }
         return new RunOutcome(RunStatus.Completed, null, null, metrics, 0);
-    }
-
-    private sealed class Context(IFeatureExtractor features, IImageSource train, IImageSource test, string figures, Action<string> log,
-        VisionTransformer backbone, EvalTransform transform, Device device) : IVisionEvaluationContext
-    {
-        public IFeatureExtractor Features => features;
-        public IFeatureExtractor? HeadLogits => null;
-        public IImageSource Train => train;
-        public IImageSource Test => test;
-        public int Epoch => 0;
-        public string FiguresFolder => figures;
-        public VisionTransformer Backbone => backbone;
-        public EvalTransform Transform => transform;
-        public Device Device => device;
-        public void Log(string message) => log(message);
     }
 }

@@ -67,7 +67,7 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
                 if (!final && epoch != 0 && (e.Every == 0 || epoch % e.Every != 0)) continue;
                 if (plan.EvalTrain is null || plan.EvalTest is null) continue;
                 var network = e.Network == EvaluatedNetwork.Teacher ? teacher : student;
-                var context = new EvaluationContext(features[e.Network], headLogits[e.Network], plan.EvalTrain, plan.EvalTest, epoch, figures, observer.Message,
+                var context = new VisionEvaluationContext(features[e.Network], headLogits[e.Network], plan.EvalTrain, plan.EvalTest, epoch, figures, observer.Message,
                     network.Backbone, evalTransform, device);
                 var metrics = e.Evaluator.EvaluateAsync(context, cancellationToken).GetAwaiter().GetResult();
                 observer.Evaluated(e.Name, epoch, metrics);
@@ -164,19 +164,4 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
 
     private static RunOutcome Fail(string reason, string? checkpoint, Dictionary<string, double> metrics, int epoch) =>
         new(RunStatus.Failed, reason, checkpoint, metrics, epoch);
-
-    private sealed class EvaluationContext(IFeatureExtractor features, IFeatureExtractor headLogits, IImageSource train, IImageSource test, int epoch,
-        string figures, Action<string> log, VisionTransformer backbone, EvalTransform transform, Device device) : IVisionEvaluationContext
-    {
-        public VisionTransformer Backbone => backbone;
-        public EvalTransform Transform => transform;
-        public Device Device => device;
-        public IFeatureExtractor Features => features;
-        public IFeatureExtractor? HeadLogits => headLogits;
-        public string FiguresFolder => figures;
-        public IImageSource Train => train;
-        public IImageSource Test => test;
-        public int Epoch => epoch;
-        public void Log(string message) => log(message);
-    }
 }
