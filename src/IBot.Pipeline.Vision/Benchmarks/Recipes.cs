@@ -1,5 +1,10 @@
+using IBot.Pipeline.Vision.Components;
 using IBot.Pipeline.Vision.Data.Augmentation;
+using IBot.Pipeline.Vision.Data.Masking;
+using IBot.Pipeline.Vision.Data.Sources;
 using IBot.Pipeline.Vision.Models;
+using IBot.Pipeline.Vision.Runs;
+using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Benchmarks;
 
@@ -29,6 +34,19 @@ public sealed record Recipe(string Name, MultiCropOptions Crops, VitOptions Vit,
         Vit = VitOptions.Preset("tiny", 16, 224) with { DropPathRate = 0.1 },
         Head = new HeadOptions(192, 8192, NormLastLayer: false, SharedHead: true),
     };
+
+    /// <summary>A training plan of this recipe (synthetic images of the source size, paper masks and
+    /// schedules) so benchmarks build networks exactly as runs do.</summary>
+    public TrainingPlan ToPlan(Device device, int batchSize) => new(
+        Name, 0, device,
+        new SyntheticSource(batchSize, 4, SourceWidth, SourceHeight),
+        null, null, Crops,
+        new MaskGenerator(MaskOptions.Paper),
+        new VitSpec { PatchSize = Vit.PatchSize, EmbedDim = Vit.EmbedDim, Depth = Vit.Depth, NumHeads = Vit.NumHeads, DropPath = Vit.DropPathRate, MlpRatio = Vit.MlpRatio },
+        new HeadSpec { OutDim = Head.OutDim, PatchOutDim = Head.PatchOutDim, Nlayers = Head.NLayers, HiddenDim = Head.HiddenDim, BottleneckDim = Head.BottleneckDim, Shared = Head.SharedHead, NormLastLayer = Head.NormLastLayer },
+        new IBotLossSpec { Head = "ibot", TeacherTemp = new TemperatureSpec { WarmupEpochs = 1 } },
+        new TrainSettings(2, batchSize, 5e-4, 1e-6, 0, 0.04, 0.4, 0.996, 3.0, 0, 10, 0, 0),
+        [], "");
 
     public static Recipe ByName(string name) => name switch
     {

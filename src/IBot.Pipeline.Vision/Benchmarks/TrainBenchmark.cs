@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using IBot.Pipeline.Vision.Loss;
-using IBot.Pipeline.Vision.Models;
+using IBot.Pipeline.Vision.Runs;
 using IBot.Pipeline.Vision.Train;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Benchmarks;
@@ -18,17 +16,10 @@ public static class TrainBenchmark
 {
     public static TrainBenchmarkResult Run(Recipe recipe, Device device, int batchSize, int steps)
     {
-        manual_seed(0);
         var crops = recipe.Crops;
-        using var student = new IBotNetwork(recipe.Vit with { MaskedImageModeling = true }, recipe.Head);
-        using var teacher = new IBotNetwork(recipe.Vit with { DropPathRate = 0 }, recipe.Head with { NormLastLayer = true });
-        student.to(device);
-        teacher.to(device);
-        using var loss = new IBotLoss(new IBotLossOptions(recipe.Head.OutDim, recipe.Head.EffectivePatchOutDim,
-            crops.Global.Count, crops.Local.Count, 0.04, 0.07, 0.04, 0.07, 1, 2), device);
-        using var optimizer = new AdamW(ParameterGroups.Build(student));
-        var step = new IBotTrainStep(student, teacher, loss, optimizer, new StepOptions(3.0, 0));
-        student.train();
+        using var session = new TrainingSession(recipe.ToPlan(device, batchSize));
+        var step = session.Step;
+        session.Student.train();
         var grid = crops.Global.Size / recipe.Vit.PatchSize;
 
         double Time(int count)
