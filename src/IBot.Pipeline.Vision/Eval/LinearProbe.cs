@@ -11,8 +11,8 @@ namespace IBot.Pipeline.Vision.Eval;
 /// <param name="Seed">Seeds the heads' initialisation.</param>
 public sealed record LinearProbeSettings(int Epochs, IReadOnlyList<double> LearningRates, IReadOnlyList<double> WeightDecays, double Momentum, long Seed);
 
-/// <summary>Test accuracy of every head after every epoch, in percent: [epoch][head].</summary>
-public sealed record LinearProbeHistory(double[][] Top1, double[][] Top5, double[] Loss)
+/// <summary>Test accuracy (percent) and mean training loss of every head after every epoch: [epoch][head].</summary>
+public sealed record LinearProbeHistory(double[][] Top1, double[][] Top5, double[][] Loss)
 {
     /// <summary>The reference's report: the best top-1 over heads and epochs (earliest epoch, then first head, on ties).</summary>
     public (int Epoch, int Head) Best()
@@ -54,13 +54,13 @@ public static class LinearProbe
         using var sgd = new BankSgd(bank, settings.LearningRates, settings.WeightDecays, settings.Momentum);
         var top1 = new double[settings.Epochs][];
         var top5 = new double[settings.Epochs][];
-        var losses = new double[settings.Epochs];
+        var losses = new double[settings.Epochs][];
         for (var epoch = 0; epoch < settings.Epochs; epoch++)
         {
             // CosineAnnealingLR(T_max = epochs, eta_min = 0), stepped once per epoch.
             var factor = 0.5 * (1 + Math.Cos(Math.PI * epoch / settings.Epochs));
             bank.train();
-            using var lossSum = zeros(1, device: device);
+            using var lossSum = zeros(heads, device: device);
             var batches = 0;
             foreach (var batch in trainEpoch(epoch))
             {
@@ -68,20 +68,20 @@ public static class LinearProbe
                 using var scope = NewDisposeScope();
                 var (features, labels) = batch();                             // (B, D), (B)
                 var logits = bank.call(features);                              // (H, B, C)
-                // Sum over heads of each head's mean cross-entropy: each head gets its own gradient.
-                var loss = nn.functional.cross_entropy(logits.reshape(-1, classes), labels.repeat(heads), reduction: nn.Reduction.Sum)
-                    .div(labels.shape[0]);
+                var perHead = nn.functional.cross_entropy(logits.reshape(-1, classes), labels.repeat(heads), reduction: nn.Reduction.None)
+                    .view(heads, -1).mean([1]);                                 // (H)
                 sgd.ZeroGrad();
-                loss.backward();
+                // The sum of the heads' losses: each head gets exactly its own gradient.
+                perHead.sum().backward();
                 sgd.Step(factor);
-                lossSum.add_(loss.detach());
+                lossSum.add_(perHead.detach());
                 batches++;
             }
             (top1[epoch], top5[epoch]) = Validate(bank, testFeatures, testLabels);
-            losses[epoch] = lossSum.item<float>() / Math.Max(1, batches) / heads;
+            losses[epoch] = lossSum.cpu().data<float>().Select(l => (double)l / Math.Max(1, batches)).ToArray();
             var best = Array.IndexOf(top1[epoch], top1[epoch].Max());
             log(string.Create(CultureInfo.InvariantCulture,
-                $"linear epoch {epoch + 1}/{settings.Epochs}: mean loss {losses[epoch]:F4}, best head top-1 {top1[epoch][best]:F2}% (lr {settings.LearningRates[best]:G3})"));
+                $"linear epoch {epoch + 1}/{settings.Epochs}: best classifier (lr {settings.LearningRates[best]:G3}) loss {losses[epoch][best]:F4}, top-1 {top1[epoch][best]:F2}%"));
         }
         return new LinearProbeHistory(top1, top5, losses);
     }

@@ -50,7 +50,7 @@ public sealed class LinearProbeTests
         Assert.True(history.Top1[epoch][head] > 95, $"top-1 {history.Top1[epoch][head]}");
         Assert.True(history.Top1[^1][0] < 60, $"lr 1e-7 should barely move from its initialisation: {history.Top1[^1][0]}");
         Assert.Equal(100, history.Top5[epoch][head]); // 4 classes: top-5 is every class
-        Assert.True(history.Loss[^1] < history.Loss[0]);
+        Assert.True(history.Loss[^1][head] < history.Loss[0][head]);
     }
 
     [Fact]
