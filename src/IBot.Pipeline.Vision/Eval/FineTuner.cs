@@ -9,26 +9,6 @@ using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Eval;
 
-/// <param name="Epochs">Passes over the labelled images.</param>
-/// <param name="BatchSize">Images per step; the last incomplete batch of an epoch is dropped, as the reference's loader does.</param>
-/// <param name="Lr">Peak learning rate (after warm-up), used as given.</param>
-/// <param name="MinLr">End of the cosine schedule.</param>
-/// <param name="WarmupEpochs">Linear warm-up from 0.</param>
-/// <param name="WeightDecay">AdamW weight decay on the decayed groups.</param>
-/// <param name="LayerDecay">Layer-wise learning-rate decay.</param>
-/// <param name="LabelSmoothing">Cross-entropy label smoothing.</param>
-/// <param name="EvalEvery">Epochs between test evaluations (the last epoch is always evaluated).</param>
-/// <param name="Seed">Data order.</param>
-public sealed record FineTuneSettings(int Epochs, int BatchSize, double Lr, double MinLr, int WarmupEpochs, double WeightDecay,
-    double LayerDecay, double LabelSmoothing, int EvalEvery, long Seed);
-
-/// <summary>Test accuracy (percent) at each evaluated epoch (1-based), and the mean training loss per epoch.</summary>
-public sealed record FineTuneHistory(IReadOnlyList<(int Epoch, double Top1, double Top5)> Evaluations, double[] Loss)
-{
-    /// <summary>The reference's report: the evaluation with the highest top-1 (the earliest on ties).</summary>
-    public (int Epoch, double Top1, double Top5) Best() => Evaluations.Aggregate((a, b) => b.Top1 > a.Top1 ? b : a);
-}
-
 /// <summary>
 /// Fine-tuning as the reference's <c>run_class_finetuning.py</c>: every parameter trained with
 /// AdamW under layer-wise learning-rate decay, a per-iteration warm-up and cosine schedule,

@@ -4,27 +4,6 @@ using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Eval;
 
-/// <param name="Epochs">Passes over the training features.</param>
-/// <param name="LearningRates">Per head: the learning rate actually applied at epoch 0 (already batch-scaled).</param>
-/// <param name="WeightDecays">Per head: L2 weight decay.</param>
-/// <param name="Momentum">SGD momentum (0.9).</param>
-/// <param name="Seed">Seeds the heads' initialisation.</param>
-public sealed record LinearProbeSettings(int Epochs, IReadOnlyList<double> LearningRates, IReadOnlyList<double> WeightDecays, double Momentum, long Seed);
-
-/// <summary>Test accuracy (percent) and mean training loss of every head after every epoch: [epoch][head].</summary>
-public sealed record LinearProbeHistory(double[][] Top1, double[][] Top5, double[][] Loss)
-{
-    /// <summary>The reference's report: the best top-1 over heads and epochs (earliest epoch, then first head, on ties).</summary>
-    public (int Epoch, int Head) Best()
-    {
-        var (epoch, head) = (0, 0);
-        for (var e = 0; e < Top1.Length; e++)
-            for (var h = 0; h < Top1[e].Length; h++)
-                if (Top1[e][h] > Top1[epoch][head]) (epoch, head) = (e, h);
-        return (epoch, head);
-    }
-}
-
 /// <summary>
 /// The linear protocol's training: a bank of linear classifiers (one per learning rate and
 /// weight decay) trained side by side on the same frozen features with SGD and a per-epoch

@@ -2,9 +2,6 @@ using System.Text.Json;
 
 namespace IBot.Pipeline.Vision.Reports;
 
-/// <summary>A training step as logged: <see cref="Epochs"/> is the training progress in epochs at its end.</summary>
-public sealed record StepPoint(long Iteration, double Epochs, double Loss, double LossCls, double LossPatch, double Lr, double WeightDecay);
-
 /// <summary>
 /// A run's <c>metrics.jsonl</c> read back for figures: steps (the last record wins where a resumed
 /// run logged an iteration twice), evaluation results by name and epoch, epoch throughput.

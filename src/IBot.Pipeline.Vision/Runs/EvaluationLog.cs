@@ -1,30 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using IBot.Pipeline.Vision.Components;
 
 namespace IBot.Pipeline.Vision.Runs;
-
-/// <summary>The file that held the evaluated weights: its path, SHA-256 (it may be overwritten
-/// later) and, for a training checkpoint of this run, the epoch it was saved after.</summary>
-public sealed record EvaluatedCheckpoint(string Path, string Sha256, int? Epoch);
-
-/// <summary>
-/// One line of a run's <c>evaluations.jsonl</c>: what was evaluated and how, so lineage can
-/// answer "which checkpoint produced this number". <see cref="Checkpoint"/> is null when no file
-/// holds the evaluated weights (at initialisation, or after an epoch without a checkpoint).
-/// </summary>
-public sealed record EvaluationRecord(
-    DateTime Time,
-    string Run,
-    string Evaluator,
-    string Kind,
-    JsonElement? Options,
-    EvaluatedNetwork Network,
-    int Epoch,
-    EvaluatedCheckpoint? Checkpoint,
-    IReadOnlyDictionary<string, double> Metrics,
-    double Seconds);
 
 /// <summary>Appends <see cref="EvaluationRecord"/>s to <c>evaluations.jsonl</c> in a run folder, one JSON object per line, snake_case.</summary>
 public sealed class EvaluationLog(string runFolder)

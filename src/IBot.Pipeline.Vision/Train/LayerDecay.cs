@@ -4,9 +4,6 @@ using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Train;
 
-/// <summary>A parameter group and the factor its learning rate is multiplied by.</summary>
-public sealed record ScaledGroup(ParameterGroup Group, int LayerId, double LearningRateScale);
-
 /// <summary>
 /// Layer-wise learning-rate decay for fine-tuning a ViT, as the reference (BEiT's
 /// <c>LayerDecayValueAssigner</c>): layer id 0 for <c>patch_embed</c>, <c>cls_token</c> and

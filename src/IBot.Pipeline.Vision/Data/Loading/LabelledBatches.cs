@@ -2,9 +2,6 @@ using IBot.Pipeline.Abstractions.Data;
 
 namespace IBot.Pipeline.Vision.Data.Loading;
 
-/// <summary>A host batch of transformed images, (Count, 3, Size, Size) float32, with their labels.</summary>
-public sealed record LabelledBatch(float[] Pixels, long[] Labels, int Count, int Size);
-
 /// <summary>
 /// Labelled image batches for the supervised evaluation protocols: images of
 /// <c>source</c> in the given order, decoded and transformed in parallel, the next batch
