@@ -81,7 +81,7 @@ public sealed class LinearEvaluator(LinearSpec options) : IEvaluator
             ["last_top5"] = history.Top5[^1][last],
         };
         context.Log(string.Create(CultureInfo.InvariantCulture,
-            $"linear ({o.LastBlocks} blocks, {OptionsText(o.Pool)}, {train.Count} labelled images, {sweep.Length} classifiers): top-1 {metrics["top1"]:F2}%, top-5 {metrics["top5"]:F2}% with lr {sweep[head].Lr:G3}, wd {sweep[head].Wd:G3} after epoch {epoch + 1}; after the last epoch {metrics["last_top1"]:F2}%"));
+            $"linear ({o.LastBlocks} blocks, {OptionsText(o.Pool)}, {train.Count} labelled images, {sweep.Length} classifiers): top-1 {metrics["top1"]:F2}%, top-5 {metrics["top5"]:F2}% with lr {sweep[head].Lr:G3} (applied x {o.BatchSize}/256 = {settings.LearningRates[head]:G3}), wd {sweep[head].Wd:G3} after epoch {epoch + 1}; after the last epoch {metrics["last_top1"]:F2}%"));
         return Task.FromResult<IReadOnlyDictionary<string, double>>(metrics);
 
         IEnumerable<Func<(Tensor, Tensor)>> CachedEpoch((Tensor Features, Tensor Labels) c, int e)

@@ -11,7 +11,8 @@ public sealed class LinearSpec : IPeriodicOptions, IEvaluatedNetworkOptions, IVa
 {
     /// <summary>The reference's sweep: 1e-4 … 9e-4, 1e-3 … 9e-3, …, 1 … 9 (45 values).</summary>
     public static double[] ReferenceLearningRates { get; } =
-        Enumerable.Range(-4, 5).SelectMany(k => Enumerable.Range(1, 9).Select(n => n * Math.Pow(10, k))).ToArray();
+        // Parsed from "ne-k" so each is the double nearest the decimal (3e-4, not 3 × 1e-4 = 0.00030000000000000003).
+        Enumerable.Range(-4, 5).SelectMany(k => Enumerable.Range(1, 9).Select(n => double.Parse($"{n}e{k}", System.Globalization.CultureInfo.InvariantCulture))).ToArray();
 
     [Range(1, 64), Description("Concatenate the [CLS] tokens of the last n blocks, each through the final norm (4 for ViT-S, 1 for ViT-B/L).")]
     public int LastBlocks { get; init; } = 4;

@@ -55,4 +55,14 @@ public sealed class LinearEvaluatorTests
         Assert.Equal(64, ProbeFeatures.Dimension(32, 2, ProbePooling.Cls));
         Assert.Throws<InvalidOperationException>(() => ProbeFeatures.Compute(backbone, images, 3, ProbePooling.Cls));
     }
+
+    [Fact]
+    public void The_default_sweep_is_the_reference_grid_of_45_learning_rates()
+    {
+        var lrs = LinearSpec.ReferenceLearningRates;
+        Assert.Equal(45, lrs.Length);
+        Assert.Equal([0.0001, 0.0002, 0.0003], lrs[..3]);
+        Assert.Equal([0.009, 0.01, 0.02], lrs[17..20]);
+        Assert.Equal(9.0, lrs[^1]);
+    }
 }
