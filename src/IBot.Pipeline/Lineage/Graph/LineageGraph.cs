@@ -44,16 +44,18 @@ public sealed class LineageGraph(ILineageStore store, int maxDepth = 12)
         return new LineageNode(id, kind, label, relation, children);
     }
 
+    private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
+
     private string Label(string id, string kind) => kind switch
     {
         "run" => store.GetRun(id) is { } r ? $"run {r.Id} ({r.Kind.ToString().ToLowerInvariant()}, {r.Status.ToString().ToLowerInvariant()})" : $"run {id} (not recorded)",
-        "spec" => store.GetSpec(id) is { } s ? $"spec {s.Name} {s.Hash[..12]}" : id,
+        "spec" => store.GetSpec(id) is { } s ? $"spec {s.Name} {Short(s.Hash)}" : id,
         "artifact" => store.GetArtifact(id) is { } a
-            ? $"{a.Kind} {a.Sha256[..12]}{(a.Epoch is { } e ? $" after epoch {e}" : "")} {a.Path} ({a.Size:N0} bytes)"
+            ? $"{a.Kind} {Short(a.Sha256)}{(a.Epoch is { } e ? $" after epoch {e}" : "")} {a.Path} ({a.Size:N0} bytes)"
             : id,
         "evaluation" => store.GetEvaluation(id) is { } v ? $"evaluation {v.Evaluator} at epoch {v.Epoch} by {v.RunId}" : id,
         "data" => store.GetDataset(id) is { } d
-            ? $"data {d.Role}: {d.Description}{(d.Files is { } f ? $" ({f:N0} files, {d.Bytes:N0} bytes)" : "")} {d.Hash[..12]}"
+            ? $"data {d.Role}: {d.Description}{(d.Files is { } f ? $" ({f:N0} files, {d.Bytes:N0} bytes)" : "")} {Short(d.Hash)}"
             : id,
         "sweep" => store.GetSweep(id) is { } w ? $"sweep {w.Name}" : id,
         _ => id,
