@@ -21,7 +21,7 @@ public static class CliApp
     {
         try
         {
-            return await Create(console, catalog).RunAsync(args, cancellationToken);
+            return await Create(new Output.BorrowedConsole(console), catalog).RunAsync(args, cancellationToken);
         }
         catch (IBot.Pipeline.Specs.SpecException e)
         {

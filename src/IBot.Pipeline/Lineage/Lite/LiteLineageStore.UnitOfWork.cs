@@ -31,8 +31,28 @@ public sealed partial class LiteLineageStore
         }
     }
 
+    // LiteDB 5's header page carries this text at byte 32, then the file format version (8).
+    private static readonly byte[] HeaderInfo = "** This is a LiteDB file **"u8.ToArray();
+    private const int HeaderInfoOffset = 32;
+    private const byte FileVersion = 8;
+    private const int PageSize = 8192;
+
+    /// <summary>LiteDB "repairs" some files it cannot read (it pads or cuts them to whole pages), so a
+    /// file that does not start like a LiteDB 5 file is refused before LiteDB ever opens it.</summary>
+    private void CheckHeader()
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists || info.Length == 0) return;
+        var head = new byte[HeaderInfoOffset + HeaderInfo.Length + 1];
+        int read;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)) read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (read < head.Length || !head.AsSpan(HeaderInfoOffset, HeaderInfo.Length).SequenceEqual(HeaderInfo) || head[^1] != FileVersion || info.Length % PageSize != 0)
+            throw Damaged(new InvalidDataException($"no LiteDB 5 header, or {info.Length} bytes is not a whole number of {PageSize}-byte pages"));
+    }
+
     private LiteDatabase Open()
     {
+        CheckHeader();
         try
         {
             return new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Upgrade = false });
