@@ -89,7 +89,7 @@ public sealed class QueryLanguageTests : IClassFixture<QueryLanguageTests.Runs>
     [InlineData("metrics.knn_top1 desc", "r3 r1 r2 r4")]   // r4 has none: missing sorts last either way
     [InlineData("metrics.knn_top1", "r2 r1 r3 r4")]
     [InlineData("params.train.optimizer.lr:desc", "r2 r1 r4 r3")]
-    public void Sort_orders_with_missing_values_last_and_ties_by_id(string sort, string expected) =>
+    public void Sort_orders_with_missing_values_last_and_ties_in_record_order(string sort, string expected) =>
         Assert.Equal(expected, string.Join(' ', Ids(null, sort)));
 
     [Fact]

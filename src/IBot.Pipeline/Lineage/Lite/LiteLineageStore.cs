@@ -83,9 +83,8 @@ public sealed partial class LiteLineageStore(string path, TimeSpan? lockTimeout 
                     }
             var loaded = new Dictionary<string, LineageValue[]>(StringComparer.Ordinal);
             var (matched, ordinals) = plan.Execute(count, key => loaded.TryGetValue(key, out var c) ? c : loaded[key] = columns.Read(key, count));
-            var ids = loaded["id"];
             var runs = db.GetCollection("runs");
-            return new RunQueryResult(matched, ordinals.Select(o => Run(runs.FindById(ids[o].Text))).ToList());
+            return new RunQueryResult(matched, ordinals.Select(o => Run(runs.FindOne(LiteDB.Query.EQ("ordinal", o)))).ToList());
         }, () => new RunQueryResult(0, []));
     }
 

@@ -53,13 +53,13 @@ public sealed class RunQueryPlan
         var sortField = tokens[0] with { Column = tokens[0].Column + (sortText.StartsWith('-') ? 1 : 0) };
         var sortColumn = RunFields.Column(sortField, sortText, "--sort", out var sortBase);
         columns.TryAdd(sortColumn, (sortField, sortBase, "--sort"));
-        columns.TryAdd("id", (new Token(TokenKind.Identifier, "id", 1), "id", "--sort"));
         var plan = new RunQueryPlan(query, where, columns, sortColumn, descending);
         plan.Compile(_ => []);   // checks literals (dates, status names) before any data is read
         return plan;
     }
 
-    /// <summary>Ordinals of the matching runs in sort order (missing sort values last, ties by id),
+    /// <summary>Ordinals of the matching runs in sort order (missing sort values last, ties in the
+    /// order the runs were recorded — ordinals, so no id column has to be read),
     /// at most <see cref="RunQuery.Limit"/>, and how many matched.</summary>
     public (int Matched, int[] Ordinals) Execute(int count, Func<string, LineageValue[]> column)
     {
@@ -68,7 +68,6 @@ public sealed class RunQueryPlan
         for (var i = 0; i < count; i++)
             if (predicate(i)) matches.Add(i);
         var sort = column(SortColumn);
-        var ids = column("id");
         var sign = Descending ? -1 : 1;
         var keys = matches.ToArray();
         Array.Sort(keys, (a, b) =>
@@ -76,7 +75,7 @@ public sealed class RunQueryPlan
             var (x, y) = (At(sort, a), At(sort, b));
             if (x.IsMissing != y.IsMissing) return x.IsMissing ? 1 : -1;
             var order = sign * LineageValue.Order(x, y);
-            return order != 0 ? order : string.CompareOrdinal(At(ids, a).Text, At(ids, b).Text);
+            return order != 0 ? order : a.CompareTo(b);
         });
         return (keys.Length, keys.Take(Query.Limit).ToArray());
     }
