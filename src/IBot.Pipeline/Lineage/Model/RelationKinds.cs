@@ -23,4 +23,7 @@ public static class RelationKinds
 
     /// <summary>artifact → an evaluation of the network state it holds.</summary>
     public const string EvaluatedBy = "evaluated-by";
+
+    /// <summary>checkpoint artifact → the backbone file <c>ibot export</c> wrote from it.</summary>
+    public const string ExportedAs = "exported-as";
 }
