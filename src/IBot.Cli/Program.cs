@@ -1,5 +1,9 @@
 using IBot.Cli;
+using IBot.Pipeline.Vision.Runtime;
 using Spectre.Console;
+
+// Before libtorch allocates anything: keep freed tensor memory for reuse (see HostMemory).
+HostMemory.Tune();
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -43,6 +43,7 @@ public sealed class DoctorCommand(IAnsiConsole console) : Command<DoctorCommand.
         {
             rows.Add(("libtorch", $"FAILED TO LOAD: {(e.InnerException ?? e).Message}"));
         }
+        rows.Add(("host memory", HostMemory.State));
         rows.Add(("workspace", Workspace.Resolve(settings.Workspace).Root));
         rows.Add(("system libstdc++", fix.SystemLibStdCxx ?? "not found"));
         rows.Add(("native-library fix", fix.Describe()));

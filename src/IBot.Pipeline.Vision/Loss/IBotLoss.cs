@@ -85,6 +85,27 @@ public sealed class IBotLoss : nn.Module
     public IBotLossParts ForwardMasked(Tensor studentCls, Tensor studentMaskedPatch, Tensor? studentLocalCls,
         Tensor teacherCls, Tensor teacherPatch, Tensor masks, int epoch)
     {
+        using var scope = NewDisposeScope();
+        Tensor teacherMasked, teacherMean;
+        using (no_grad())
+        {
+            var selection = masks.reshape(masks.shape[0], -1);                                             // (G·B, P)
+            teacherMasked = teacherPatch.masked_select(selection.unsqueeze(-1)).view(-1, teacherPatch.shape[2]); // (M, K2)
+            teacherMean = teacherPatch.mean([0, 1]).unsqueeze(0);                                          // (1, K2)
+        }
+        var parts = ForwardSelected(studentCls, studentMaskedPatch, studentLocalCls, teacherCls, teacherMasked, teacherMean, masks, epoch);
+        return new IBotLossParts(parts.Total.MoveToOuterDisposeScope(), parts.Cls.MoveToOuterDisposeScope(), parts.Patch.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The loss from only what it reads: student patch outputs at masked positions (M, K2), the
+    /// teacher's at the same positions (M, K2) and the teacher's mean patch output over all
+    /// patches of the batch (1, K2) for the patch centre (see
+    /// <see cref="Models.IBotNetwork.ForwardTeacher"/>). Equal to <see cref="Forward"/>.
+    /// </summary>
+    public IBotLossParts ForwardSelected(Tensor studentCls, Tensor studentMaskedPatch, Tensor? studentLocalCls,
+        Tensor teacherCls, Tensor teacherMaskedPatch, Tensor teacherPatchMean, Tensor masks, int epoch)
+    {
         if (epoch < 0 || epoch >= teacherTempSchedule.Length)
             throw new ArgumentOutOfRangeException(nameof(epoch), $"epoch {epoch} is outside the {teacherTempSchedule.Length}-epoch schedule");
         var g = Options.GlobalCrops;
@@ -95,14 +116,10 @@ public sealed class IBotLoss : nn.Module
             var gb = masks.shape[0];
             var b = gb / g;
             var selection = masks.reshape(gb, -1);                                                         // (G·B, P)
-            Tensor teacherMasked;
+            Tensor teacherP;
             using (no_grad())
-            {
-                var k2 = teacherPatch.shape[2];
-                teacherMasked = teacherPatch.masked_select(selection.unsqueeze(-1)).view(-1, k2)
-                    .sub(center2.view(1, -1)).div(teacherTemp2Schedule[epoch]).softmax(-1);               // (M, K2)
-            }
-            var perPosition = teacherMasked.mul(studentMaskedPatch.div(Options.StudentTemp).log_softmax(-1)).sum(-1).neg(); // (M)
+                teacherP = teacherMaskedPatch.sub(center2.view(1, -1)).div(teacherTemp2Schedule[epoch]).softmax(-1); // (M, K2)
+            var perPosition = teacherP.mul(studentMaskedPatch.div(Options.StudentTemp).log_softmax(-1)).sum(-1).neg(); // (M)
             var image = arange(gb, device: masks.device).unsqueeze(1).expand(gb, selection.shape[1]).masked_select(selection); // (M)
             var perImage = zeros(gb, dtype: perPosition.dtype, device: perPosition.device).index_add(0, image, perPosition, 1.0)
                 .div(selection.sum(-1).to(perPosition.dtype).clamp_min(1.0));                                // (G·B)
@@ -110,7 +127,7 @@ public sealed class IBotLoss : nn.Module
             parts = new IBotLossParts(lossCls.add(lossPatch).MoveToOuterDisposeScope(),
                 lossCls.MoveToOuterDisposeScope(), lossPatch.MoveToOuterDisposeScope());
         }
-        UpdateCenter(teacherCls, teacherPatch);
+        UpdateCenters(teacherCls, teacherPatchMean);
         return parts;
     }
 
@@ -135,10 +152,17 @@ public sealed class IBotLoss : nn.Module
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        UpdateCenters(teacherCls, teacherPatch.mean(new long[] { 1 }).sum(0, keepdim: true).div(teacherPatch.shape[0])); // (1, K2)
+    }
+
+    /// <summary>As <see cref="UpdateCenter"/>, given the mean patch output (1, K2) already.</summary>
+    private void UpdateCenters(Tensor teacherCls, Tensor teacherPatchMean)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
         var clsCenter = teacherCls.sum(0, keepdim: true).div(teacherCls.shape[0]);                 // (1, K)
         center.mul_(Options.CenterMomentum).add_(clsCenter.mul(1 - Options.CenterMomentum));
-        var patchCenter = teacherPatch.mean(new long[] { 1 }).sum(0, keepdim: true).div(teacherPatch.shape[0]); // (1, K2)
-        center2.mul_(Options.CenterMomentum2).add_(patchCenter.mul(1 - Options.CenterMomentum2));
+        center2.mul_(Options.CenterMomentum2).add_(teacherPatchMean.view(1, 1, -1).mul(1 - Options.CenterMomentum2));
     }
 
     protected override void Dispose(bool disposing)

@@ -76,6 +76,28 @@ public sealed class IBotHead : nn.Module<Tensor, HeadOutput>
         return new HeadOutput(cls.MoveToOuterDisposeScope(), patchOut.MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// The teacher's outputs for the loss, without projecting every patch token to the K₂
+    /// prototypes: the loss reads patch logits only at masked positions, and the patch centre
+    /// needs only their mean, which the bias-free last layer maps linearly:
+    /// mean(last_layer(z)) = last_layer(mean(z)). The MLP still runs on every token.
+    /// </summary>
+    /// <param name="tokens">Backbone output, (B, 1 + P, D).</param>
+    /// <param name="patchMask">(B, P), true where the student's patch is masked.</param>
+    public TeacherHeadOutput ForwardTeacher(Tensor tokens, Tensor patchMask)
+    {
+        using var scope = NewDisposeScope();
+        var (b, n) = (tokens.shape[0], tokens.shape[1]);
+        var z = nn.functional.normalize(mlp.call(tokens), p: 2, dim: -1);             // (B, 1 + P, Z)
+        var patches = z.narrow(1, 1, n - 1);                                           // (B, P, Z)
+        var selected = patches.masked_select(patchMask.unsqueeze(-1)).view(-1, z.shape[2]); // (M, Z)
+        var patchLayer = last_layer2 ?? last_layer;
+        var cls = last_layer.call(z.select(1, 0));                                      // (B, K)
+        var masked = patchLayer.call(selected);                                         // (M, K2)
+        var mean = patchLayer.call(patches.mean([0, 1]).unsqueeze(0));                  // (1, K2)
+        return new TeacherHeadOutput(cls.MoveToOuterDisposeScope(), masked.MoveToOuterDisposeScope(), mean.MoveToOuterDisposeScope());
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)

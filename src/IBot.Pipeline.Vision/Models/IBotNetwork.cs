@@ -40,6 +40,15 @@ public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
         return head.ForwardSelected(tokens, flat);
     }
 
+    /// <summary>The teacher's forward for its loss (see <see cref="IBotHead.ForwardTeacher"/>):
+    /// whole crops in, the student's masks (B, h, w) only choose which patch logits to project.</summary>
+    public TeacherHeadOutput ForwardTeacher(Tensor images, Tensor studentMasks)
+    {
+        using var tokens = backbone.Forward(images, null); // (B, N, D)
+        using var flat = studentMasks.reshape(studentMasks.shape[0], -1);
+        return head.ForwardTeacher(tokens, flat);
+    }
+
     /// <summary>[CLS] output only, (B, K): what local crops contribute. Identical to the [CLS]
     /// part of <see cref="Forward"/>, without projecting patch tokens nobody reads.</summary>
     public Tensor ForwardCls(Tensor images)

@@ -3,6 +3,7 @@ using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Data.Loading;
 using IBot.Pipeline.Vision.Loss;
 using IBot.Pipeline.Vision.Models;
+using IBot.Pipeline.Vision.Runtime;
 using IBot.Pipeline.Vision.Train;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,6 +20,7 @@ public sealed class TrainingSession : IDisposable
     public TrainingSession(TrainingPlan plan, Action<string>? report = null)
     {
         var s = plan.Settings;
+        HostMemory.Tune();
         manual_seed(plan.Seed);
         Vit = plan.Backbone.ToOptions(plan.Crops.Global.Size);
         var headOptions = plan.Head.ToOptions(Vit.EmbedDim);

@@ -46,17 +46,17 @@ public sealed class IBotTrainStep
         // Forward: the teacher sees whole global crops, the student masked global crops and local crops.
         var globals = cat(batch.GlobalCrops.ToArray(), 0);                   // (G·B, 3, H, W)
         var masks = cat(batch.Masks.ToArray(), 0);                            // (G·B, h, w)
-        HeadOutput teacherOut;
-        using (no_grad()) teacherOut = teacher.Forward(globals, null);
-        // The student's head runs on [CLS] and masked patches only: all its loss reads.
+        // Heads project only what the loss reads: [CLS], masked patches and (teacher) the patch mean.
+        TeacherHeadOutput teacherOut;
+        using (no_grad()) teacherOut = teacher.ForwardTeacher(globals, masks);
         var studentOut = student.ForwardMasked(globals, masks);
         var studentLocalCls = batch.LocalCrops.Count > 0
             ? student.ForwardCls(cat(batch.LocalCrops.ToArray(), 0))         // (L·B, K)
             : null;
 
         // Losses (also updates the centers)
-        var parts = loss.ForwardMasked(studentOut.Cls, studentOut.Patches!, studentLocalCls,
-            teacherOut.Cls, teacherOut.Patches!, masks, schedule.Epoch);
+        var parts = loss.ForwardSelected(studentOut.Cls, studentOut.Patches!, studentLocalCls,
+            teacherOut.Cls, teacherOut.MaskedPatches, teacherOut.PatchMean, masks, schedule.Epoch);
 
         timings?.Lap(StepTimings.Phase.Forward);
 
