@@ -72,6 +72,8 @@ public static class CliApp
                 .WithDescription("Train from a spec in the foreground (or --resume a run), with progress, checkpoints and evaluation.");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write a run's backbone weights as safetensors under the reference parameter names.");
+            config.AddCommand<PlotCommand>("plot")
+                .WithDescription("Redraw a run's training curves (figures/curves.png) from its metrics.jsonl.");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check a spec without running it: every error as file:line:col.");
             config.AddCommand<ComponentsCommand>("components")

@@ -23,8 +23,8 @@ public static class PlanBuilder
         {
             names[e.Kind] = names.GetValueOrDefault(e.Kind) + 1;
             var name = names[e.Kind] == 1 ? e.Kind : $"{e.Kind}{names[e.Kind]}";
-            var network = e.Options is KnnSpec k ? k.Network : EvaluatedNetwork.Teacher;
-            return new PlannedEvaluator(name, ComponentCatalog.Create<IEvaluator>(services, e.Descriptor, e.Options), (e.Options as IPeriodicOptions)?.Every ?? 0, network);
+            var network = (e.Options as IEvaluatedNetworkOptions)?.Network ?? EvaluatedNetwork.Teacher;
+            return new PlannedEvaluator(name, ComponentCatalog.Create<IEvaluator>(services, e.Descriptor, e.Options), (e.Options as IPeriodicOptions)?.Every ?? 0, network, e.Kind, e.Options);
         }).ToList();
     }
 

@@ -12,7 +12,7 @@ public enum EvaluatedNetwork
     Student,
 }
 
-public sealed class KnnSpec : IPeriodicOptions, IValidatableOptions
+public sealed class KnnSpec : IPeriodicOptions, IEvaluatedNetworkOptions, IValidatableOptions
 {
     [Range(1, 10_000), Description("Neighbour counts; one result per k ([20] in the paper; 10 and 20 reported).")]
     public int[] K { get; init; } = [20];

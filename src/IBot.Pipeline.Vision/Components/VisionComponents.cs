@@ -39,5 +39,7 @@ public static class VisionComponents
         r.Add<KnnSpec, KnnEvaluator>(ComponentRole.Evaluator, "knn", "Weighted k-NN on frozen [CLS] features (k = 20, T = 0.07).");
         r.Add<AttentionMapsSpec, AttentionMapsEvaluator>(ComponentRole.Evaluator, "attention_maps", "PNG figures of the last block's [CLS] attention per head, as in the paper.");
         r.Add<ClusteringSpec, ClusteringEvaluator>(ComponentRole.Evaluator, "clustering", "NMI, ARI, FMI and Hungarian-matched accuracy of the head's argmax clusters.");
+        r.Add<LinearSpec, LinearEvaluator>(ComponentRole.Evaluator, "linear", "Linear probe on frozen features of the last blocks, a learning-rate sweep trained side by side (SGD, cosine).");
+        r.Add<FineTuneSpec, FineTuneEvaluator>(ComponentRole.Evaluator, "finetune", "Fine-tuning a copy of the backbone with layer-wise lr decay, AdamW, drop path, warm-up and cosine.");
     }
 }

@@ -35,12 +35,17 @@ public sealed class EvaluationRun(VitSpec backbone, string weightsPath, IImageSo
         Directory.CreateDirectory(runFolder);
         using var metricsFile = new StreamWriter(Path.Combine(runFolder, "metrics.jsonl"), append: true);
         observer.Message($"evaluating {weightsPath} ({backbone.Network} backbone, trained at {imgSize} px, evaluated at {size} px)");
+        var evaluations = new EvaluationLog(runFolder);
         foreach (var e in evaluators)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var context = new VisionEvaluationContext(features, null, train, test, 0, Path.Combine(runFolder, "figures"), observer.Message, vit, transform, device);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var result = e.Evaluator.EvaluateAsync(context, cancellationToken).GetAwaiter().GetResult();
             observer.Evaluated(e.Name, 0, result);
+            // The weights file is the evaluated state; which network in it is the backbone spec's choice.
+            evaluations.Append(new EvaluationRecord(DateTime.UtcNow, Path.GetFileName(Path.GetFullPath(runFolder)), e.Name, e.Kind ?? e.Name,
+                EvaluationLog.OptionsJson(e.Options), backbone.Network, 0, evaluations.Describe(weightsPath, null), result, watch.Elapsed.TotalSeconds));
             foreach (var (k, v) in result)
             {
                 metrics[$"{e.Name}_{k}"] = v;

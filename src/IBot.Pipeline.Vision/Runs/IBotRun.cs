@@ -27,7 +27,20 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
 
     public string CheckpointPath => Path.Combine(runFolder, "checkpoints", CheckpointFile);
 
+    /// <summary>Trains (or resumes), then redraws <c>figures/curves.png</c> from the metrics however the run ended.</summary>
     public RunOutcome Execute(bool resume, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Train(resume, cancellationToken);
+        }
+        finally
+        {
+            Reports.CurvesFigure.TryWrite(runFolder, observer.Message);
+        }
+    }
+
+    private RunOutcome Train(bool resume, CancellationToken cancellationToken)
     {
         var s = plan.Settings;
         var device = plan.Device;
@@ -52,6 +65,8 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
             [EvaluatedNetwork.Student] = BackboneFeatures.HeadLogits(student, evalTransform, device),
         };
         var figures = Path.Combine(runFolder, "figures");
+        var evaluations = new EvaluationLog(runFolder);
+        int? savedEpoch = null; // the epoch whose state the checkpoint file holds
 
         void Record(object entry)
         {
@@ -69,8 +84,12 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
                 var network = e.Network == EvaluatedNetwork.Teacher ? teacher : student;
                 var context = new VisionEvaluationContext(features[e.Network], headLogits[e.Network], plan.EvalTrain, plan.EvalTest, epoch, figures, observer.Message,
                     network.Backbone, evalTransform, device);
+                var watch = Stopwatch.StartNew();
                 var metrics = e.Evaluator.EvaluateAsync(context, cancellationToken).GetAwaiter().GetResult();
                 observer.Evaluated(e.Name, epoch, metrics);
+                evaluations.Append(new EvaluationRecord(DateTime.UtcNow, Path.GetFileName(Path.GetFullPath(runFolder)), e.Name, e.Kind ?? e.Name,
+                    EvaluationLog.OptionsJson(e.Options), e.Network, epoch,
+                    savedEpoch == epoch && File.Exists(CheckpointPath) ? evaluations.Describe(CheckpointPath, epoch) : null, metrics, watch.Elapsed.TotalSeconds));
                 foreach (var (k, v) in metrics)
                 {
                     var name = $"{e.Name}_{k}";
@@ -87,6 +106,7 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
         {
             var position = TrainingCheckpoint.Load(CheckpointPath, student, teacher, optimizer, loss);
             startEpoch = position.Epoch;
+            savedEpoch = position.Epoch;
             observer.Message($"resumed from {CheckpointPath} after epoch {startEpoch}");
         }
         observer.Started(s.Epochs, ipe, startEpoch);
@@ -129,7 +149,7 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
                             board.add_scalar("train/loss_patch", (float)report.LossPatch, (int)global);
                             board.add_scalar("train/lr", (float)report.Lr, (int)global);
                             board.add_scalar("train/images_per_second", (float)speed, (int)global);
-                            Record(new { type = "step", epoch, iteration = global, loss = report.Loss, loss_cls = report.LossCls, loss_patch = report.LossPatch, lr = report.Lr, wd = report.WeightDecay, momentum = report.Momentum, images_per_second = speed });
+                            Record(new { type = "step", epoch, iteration = global, iterations_per_epoch = ipe, loss = report.Loss, loss_cls = report.LossCls, loss_patch = report.LossPatch, lr = report.Lr, wd = report.WeightDecay, momentum = report.Momentum, images_per_second = speed });
                             windowWatch.Restart();
                             windowImages = 0;
                         }
@@ -154,6 +174,7 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
             {
                 TrainingCheckpoint.Save(CheckpointPath, student, teacher, optimizer, loss, new TrainingCheckpoint.Position(done, (long)done * ipe), plan.SpecYaml);
                 lastCheckpoint = CheckpointPath;
+                savedEpoch = done;
                 observer.CheckpointSaved(CheckpointPath, done);
             }
             if (done < s.Epochs) Evaluate(done, final: false);

@@ -28,7 +28,9 @@ public sealed record TrainSettings(
 /// <param name="Evaluator">The protocol.</param>
 /// <param name="Every">Epochs between runs; 0 = at the end only (and at initialisation).</param>
 /// <param name="Network">Whose backbone it evaluates.</param>
-public sealed record PlannedEvaluator(string Name, IEvaluator Evaluator, int Every, EvaluatedNetwork Network);
+/// <param name="Kind">Its registered kind (the name when not given).</param>
+/// <param name="Options">Its resolved options, recorded with every result in <c>evaluations.jsonl</c>.</param>
+public sealed record PlannedEvaluator(string Name, IEvaluator Evaluator, int Every, EvaluatedNetwork Network, string? Kind = null, object? Options = null);
 
 /// <summary>Everything a training run needs, resolved from a spec: data, networks, objective,
 /// schedules and evaluators. Built by the engine's front doors; the trainer only reads it.</summary>

@@ -15,17 +15,39 @@ public sealed class AttentionMapsTests : IDisposable
     private readonly string folder = Directory.CreateTempSubdirectory("ibot-figures-").FullName;
 
     [Fact]
-    public void Per_head_cls_maps_sum_to_one_before_upsampling()
+    public void Attention_rows_are_distributions_and_cls_maps_sum_to_one_before_upsampling()
     {
         manual_seed(0);
         using var vit = new VisionTransformer(new VitOptions(ImgSize: 16, PatchSize: 4, EmbedDim: 32, Depth: 2, NumHeads: 4));
         vit.eval();
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        using var attention = vit.LastSelfAttention(randn(3, 3, 16, 16));
-        using var maps = AttentionFigure.ClsMaps(attention, 4, 4);
+        var attention = vit.LastSelfAttention(randn(3, 3, 16, 16));      // (3, 4, 17, 17)
+        Assert.Equal([3L, 4, 17, 17], attention.shape);
+        // Softmax over the keys: every query's weights sum to 1 (a softmax over the wrong axis fails here).
+        Assert.True(attention.sum(-1).sub(1).abs().max().item<float>() < 1e-5f);
+        Assert.True(attention.min().item<float>() >= 0);
+
+        var maps = AttentionFigure.ClsMaps(attention, 4, 4);              // (3, 4, 4, 4)
         Assert.Equal([3L, 4, 4, 4], maps.shape);
-        using var sums = maps.sum([2, 3]);
-        Assert.True(sums.sub(1).abs().max().item<float>() < 1e-5f);
+        Assert.True(maps.sum([2, 3]).sub(1).abs().max().item<float>() < 1e-5f);
+        // The [CLS] row without [CLS] → [CLS], rescaled by what that self-attention left over.
+        var cls = attention.select(2, 0);
+        var expected = cls.narrow(2, 1, 16).div(cls.narrow(2, 0, 1).neg().add(1)).reshape(3, 4, 4, 4);
+        Assert.True(maps.allclose(expected, rtol: 1e-4, atol: 1e-6));
+    }
+
+    [Fact]
+    public void The_visualised_weights_are_the_ones_the_fused_attention_uses()
+    {
+        manual_seed(1);
+        using var attention = new Attention(32, 4, qkvBias: true);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = randn(2, 17, 32);
+        var (output, weights) = attention.ForwardWithWeights(x);
+        Assert.True(output.allclose(attention.call(x), rtol: 1e-4, atol: 1e-5));
+        Assert.Equal([2L, 4, 17, 17], weights.shape);
     }
 
     [Fact]
