@@ -50,7 +50,8 @@ public sealed class ConsoleRunObserver(IAnsiConsole console, TextWriter log, boo
         Write(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{epochs} done in {seconds:F1} s ({imagesPerSecond:F1} img/s)"));
 
     public void Evaluated(string evaluator, int epoch, IReadOnlyDictionary<string, double> metrics) =>
-        Write($"{(epoch == 0 ? "initialisation" : $"after epoch {epoch}")}: {evaluator} " +
+        // An evaluation-only run never starts training: its results are not an initialisation.
+        Write($"{(epochs == 0 ? "evaluation" : epoch == 0 ? "initialisation" : $"after epoch {epoch}")}: {evaluator} " +
               string.Join(", ", metrics.Where(m => !m.Key.Contains("_k", StringComparison.Ordinal)).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F2}"))));
 
     public void CheckpointSaved(string path, int epoch) => Write($"checkpoint after epoch {epoch}: {path}");
