@@ -77,12 +77,16 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         }
         if (settings.Resume is null)
         {
-            runId = $"{Slug(spec.Spec.Name)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
+            runId = RunIds.New(spec.Spec.Name);
             runFolder = workspace.RunFolder(runId);
             Directory.CreateDirectory(runFolder);
             AtomicFile.WriteAllText(Path.Combine(runFolder, "spec.yaml"), spec.ToYaml());
         }
 
+        // Heartbeat for ibot serve, and a cancel request from ibot cancel, through the run folder.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var heartbeat = new RunHeartbeat(runFolder, stop);
+        cancellationToken = stop.Token;
         var device = settings.Device is { } d ? DeviceSpec.Parse(d)
             : TorchSharp.torch.cuda.is_available() ? DeviceSpec.Cuda(0) : DeviceSpec.Cpu;
         using var log = new StreamWriter(Path.Combine(runFolder, "run.log"), append: true);
@@ -125,6 +129,4 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         return outcome.Status == RunStatus.Completed ? 0 : 1;
     }
 
-    private static string Slug(string name) =>
-        new string(name.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
 }

@@ -27,7 +27,7 @@ public sealed class LiteDbRunQueue(QueueDatabase database, TimeProvider? clock =
             run.Sequence = ++counter;
             run.EnqueuedAt = Now;
             run.Attempts = 0;
-            run.Transition(RunState.Queued, run.SweepId is null ? "submitted" : $"submitted with sweep {run.SweepId}", Now);
+            run.Transition(RunState.Queued, "submitted", Now);
         }
         meta.Upsert(new BsonDocument { ["_id"] = "sequence", ["value"] = counter });
         Collection(db).InsertBulk(runs);

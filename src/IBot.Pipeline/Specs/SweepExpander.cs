@@ -12,8 +12,9 @@ public static class SweepExpander
     public const string SweepKey = "sweep";
     public const string ScheduleKey = "schedule";
 
-    /// <summary>The problems of the sweep section beyond what binding checks: empty lists,
-    /// keys that are not in the spec, malformed distributions.</summary>
+    /// <summary>The problems of the sweep section beyond what binding checks: empty lists and
+    /// malformed distributions. Keys are checked when each run is validated: a swept key that
+    /// the spec does not accept is reported there, at the sweep's line, with "did you mean".</summary>
     public static List<SpecError> Check(SpecMapping tree)
     {
         var errors = new List<SpecError>();
@@ -66,7 +67,6 @@ public static class SweepExpander
                 if (values is not SpecSequence { Items.Count: > 0 } list)
                     errors.Add(new SpecError(values.Location, $"sweep.grid.{key.Value} must be a non-empty list of values"));
                 else grid.Add(new(key.Value, list.Items));
-                if (!PathExists(tree, key.Value)) errors.Add(new SpecError(key.Location, $"sweep.grid: '{key.Value}' is not a key of this spec"));
             }
         RandomPart? random = null;
         if (sweep["random"] is SpecMapping randomNode)
@@ -79,7 +79,6 @@ public static class SweepExpander
                 if (ps.Entries.Count == 0) errors.Add(new SpecError(ps.Location, "sweep.random.params must name at least one key"));
                 foreach (var (key, node) in ps.Entries)
                 {
-                    if (!PathExists(tree, key.Value)) errors.Add(new SpecError(key.Location, $"sweep.random.params: '{key.Value}' is not a key of this spec"));
                     if (grid.Any(g => g.Key == key.Value)) errors.Add(new SpecError(key.Location, $"sweep.random.params: '{key.Value}' is also in sweep.grid"));
                     if (SweepDistribution.Parse(key.Value, node, errors) is { } d) parameters.Add(new(key.Value, d));
                 }
@@ -87,22 +86,5 @@ public static class SweepExpander
             if (samples > 0) random = new RandomPart(samples, seed, parameters);
         }
         return (grid, random);
-    }
-
-    /// <summary>Whether a dotted key names a value of the tree (list items by index).</summary>
-    public static bool PathExists(SpecMapping tree, string dotted)
-    {
-        SpecNode? current = tree;
-        foreach (var segment in dotted.Split('.'))
-        {
-            current = current switch
-            {
-                SpecMapping m => m[segment],
-                SpecSequence s when int.TryParse(segment, out var i) && i >= 0 && i < s.Items.Count => s.Items[i],
-                _ => null,
-            };
-            if (current is null) return false;
-        }
-        return true;
     }
 }
