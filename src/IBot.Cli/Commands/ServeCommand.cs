@@ -27,7 +27,7 @@ public sealed class ServeCommand(IAnsiConsole console, ComponentCatalog catalog)
         public string? Devices { get; init; }
 
         [CommandOption("--cpu-slots <N>")]
-        [Description("Runs at once on the CPU (default: 1 when no CUDA device is used).")]
+        [Description("Runs at once on the CPU; alone, CPU only (default: 1 when no CUDA device is found).")]
         public int? CpuSlots { get; init; }
 
         [CommandOption("--max-attempts <N>")]
@@ -80,8 +80,10 @@ public sealed class ServeCommand(IAnsiConsole console, ComponentCatalog catalog)
 
     private static List<string> Slots(Settings settings)
     {
+        // --cpu-slots alone means CPU only, and spares the service loading libtorch to count GPUs.
         var slots = settings.Devices?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList()
-            ?? Enumerable.Range(0, TorchSharp.torch.cuda.is_available() ? TorchSharp.torch.cuda.device_count() : 0).Select(i => $"cuda:{i}").ToList();
+            ?? (settings.CpuSlots is not null ? []
+                : Enumerable.Range(0, TorchSharp.torch.cuda.is_available() ? TorchSharp.torch.cuda.device_count() : 0).Select(i => $"cuda:{i}").ToList());
         var cpu = settings.CpuSlots ?? (slots.Count == 0 ? 1 : 0);
         slots.AddRange(Enumerable.Repeat("cpu", cpu));
         if (slots.Count == 0) throw new ArgumentException("no device slots: give --devices or --cpu-slots");
