@@ -81,6 +81,7 @@ public sealed class ServiceTestKit : IDisposable
             DispatchInterval = TimeSpan.FromMilliseconds(200),
             HeartbeatInterval = TimeSpan.FromMilliseconds(500),
             HeartbeatTimeout = TimeSpan.FromSeconds(60),
+            ScheduleSyncInterval = TimeSpan.FromMilliseconds(200),
             StopTimeout = TimeSpan.FromSeconds(60),
             MaxAttempts = maxAttempts,
         };
