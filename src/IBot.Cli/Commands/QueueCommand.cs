@@ -25,7 +25,7 @@ public sealed class QueueCommand(IAnsiConsole console) : Command<QueueCommand.Se
             JsonOutput.Write(console, runs.Select(r => new
             {
                 r.Id, r.Name, r.SweepId, State = r.State.ToString().ToLowerInvariant(), r.Priority, r.Attempts, r.Device, r.Pid,
-                r.CancelRequested, r.Reason, r.EnqueuedAt, r.StartedAt, r.EndedAt,
+                r.CancelRequested, r.Reason, r.EnqueuedAt, r.StartedAt, r.EndedAt, r.History,
             }).ToArray());
             return 0;
         }

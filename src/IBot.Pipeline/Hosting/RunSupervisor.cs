@@ -12,7 +12,8 @@ namespace IBot.Pipeline.Hosting;
 /// </summary>
 public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, DeviceLeases leases, ServiceOptions options, Workspace workspace, ILogger<RunSupervisor> logger)
 {
-    private sealed record Active(string RunId, IRunProcess Process, DeviceLease Lease, DateTime LaunchedAt);
+    /// <summary>A run in flight; an adopted run has no lease when its slot no longer exists (the service restarted with fewer slots).</summary>
+    private sealed record Active(string RunId, IRunProcess Process, DeviceLease? Lease, DateTime LaunchedAt);
 
     private readonly Lock gate = new();
     private readonly Dictionary<string, Active> active = new(StringComparer.Ordinal);
@@ -35,10 +36,12 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
             foreach (var run in queue.List(RunState.Running))
             {
                 if (active.ContainsKey(run.Id)) continue;
-                if (launcher.Adopt(run) is { } process && run.Slot is { } slot && leases.TryTake(slot, run.Id) is { } lease)
+                if (launcher.Adopt(run) is { } process)
                 {
+                    // Alive: watched to its end, never launched again, even if its slot is gone.
+                    var lease = run.Slot is { } slot ? leases.TryTake(slot, run.Id) : null;
                     active[run.Id] = new Active(run.Id, process, lease, DateTime.UtcNow);
-                    logger.LogInformation("adopted {Run} (pid {Pid}) on {Device}", run.Id, process.Pid, lease.Device);
+                    logger.LogInformation("adopted {Run} (pid {Pid}) on {Device}", run.Id, process.Pid, run.Device);
                 }
                 else
                 {
@@ -137,7 +140,7 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
         foreach (var a in active.Values.Where(a => a.Process.HasExited).ToList())
         {
             active.Remove(a.RunId);
-            leases.Release(a.Lease);
+            if (a.Lease is not null) leases.Release(a.Lease);
             Settle(a.RunId);
         }
     }

@@ -15,6 +15,9 @@ public sealed class InProcessLauncher(Workspace workspace) : IRunLauncher
 
     public HashSet<string> Hang { get; } = [];
 
+    /// <summary>Runs whose process outlived the previous service, as <see cref="Adopt"/> finds them.</summary>
+    public Dictionary<string, FakeProcess> Survivors { get; } = [];
+
     public IRunProcess Launch(QueuedRun run, DeviceLease lease, Action exited)
     {
         Launches.AddOrUpdate(run.Id, 1, (_, n) => n + 1);
@@ -37,9 +40,9 @@ public sealed class InProcessLauncher(Workspace workspace) : IRunLauncher
         return process;
     }
 
-    public IRunProcess? Adopt(QueuedRun run) => null;
+    public IRunProcess? Adopt(QueuedRun run) => Survivors.GetValueOrDefault(run.Id);
 
-    private sealed class FakeProcess(int pid) : IRunProcess
+    public sealed class FakeProcess(int pid) : IRunProcess
     {
         private volatile bool exited;
 

@@ -67,6 +67,25 @@ public sealed class RunSupervisorTests : IDisposable
     }
 
     [Fact]
+    public void A_run_still_alive_after_a_service_restart_is_adopted_not_launched_again()
+    {
+        var (supervisor, queue, launcher) = Create(1, TimeSpan.FromMinutes(1), "survivor", "next");
+        queue.ClaimNext("cpu", 0);
+        queue.AttachProcess("survivor", 77, 7);
+        var process = new InProcessLauncher.FakeProcess(77);
+        launcher.Survivors["survivor"] = process;
+        supervisor.Recover();
+        Assert.Equal(0, supervisor.Dispatch()); // its slot is taken by the adopted run
+        Assert.Equal(RunState.Running, queue.Get("survivor")!.State);
+
+        File.WriteAllText(Path.Combine(dir, "survivor", RunFiles.Status), "completed\n");
+        process.Exit();
+        Until(() => { supervisor.Dispatch(); return queue.Get("next")!.State == RunState.Completed; });
+        Assert.Equal((RunState.Completed, 1), (queue.Get("survivor")!.State, queue.Get("survivor")!.Attempts));
+        Assert.False(launcher.Launches.ContainsKey("survivor"));
+    }
+
+    [Fact]
     public async Task Stopping_asks_runs_to_stop_and_puts_them_back_without_spending_an_attempt()
     {
         var (supervisor, queue, launcher) = Create(1, TimeSpan.FromMinutes(1), "long");
