@@ -44,5 +44,33 @@ public sealed class SubmitTests : IDisposable
         Assert.Empty(kit.Queue.List(RunState.Queued));
     }
 
+    [Fact]
+    public async Task Submits_from_four_processes_while_this_one_claims_lose_and_duplicate_nothing()
+    {
+        var spec = kit.WriteSpec("grid.yaml", "sweep: { grid: { seed: [1, 2, 3, 4, 5], train.epochs: [1, 2, 3, 4, 5] } }");
+        Directory.CreateDirectory(kit.Workspace.Root);
+        var submits = Enumerable.Range(0, 4).Select(i => kit.Start($"submit{i}.log", "submit", spec, "--workspace", kit.Workspace.Root)).ToList();
+        var claimed = new List<string>();
+        var queue = kit.Queue;
+        while (submits.Any(p => !p.HasExited))
+        {
+            if (queue.ClaimNext("cpu", 0) is { } run) claimed.Add(run.Id);
+            else await Task.Delay(20);
+        }
+        while (queue.ClaimNext("cpu", 0) is { } run) claimed.Add(run.Id);
+        foreach (var p in submits)
+        {
+            Assert.True(p.ExitCode == 0, File.ReadAllText(Path.Combine(kit.Dir, $"submit{submits.IndexOf(p)}.log")));
+            p.Dispose();
+        }
+        Assert.Equal(100, claimed.Count);
+        Assert.Equal(100, claimed.Distinct().Count());
+        var all = queue.List();
+        Assert.Equal(100, all.Count);
+        Assert.Equal(4, all.Select(r => r.SweepId).Distinct().Count());
+        Assert.Equal(100, all.Select(r => r.Sequence).Distinct().Count());
+        Assert.All(all, r => Assert.Equal((RunState.Running, 1), (r.State, r.Attempts)));
+    }
+
     public void Dispose() => kit.Dispose();
 }
