@@ -21,11 +21,24 @@ public static class CliApp
     {
         try
         {
-            return await Create(console, catalog).RunAsync(args, cancellationToken);
+            return await Create(new Output.BorrowedConsole(console), catalog).RunAsync(args, cancellationToken);
         }
         catch (IBot.Pipeline.Specs.SpecException e)
         {
             foreach (var error in e.Errors) Output.JsonOutput.Line(console, error.ToString());
+            return 2;
+        }
+        catch (IBot.Pipeline.Lineage.Query.QueryException e)
+        {
+            // The expression with a caret under the problem: long queries are hard to count by hand.
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            Output.JsonOutput.Line(console, "  " + e.Text);
+            Output.JsonOutput.Line(console, "  " + new string(' ', Math.Max(0, e.Column - 1)) + "^");
+            return 2;
+        }
+        catch (IBot.Pipeline.Lineage.LineageStoreException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 2;
         }
         catch (Exception e) when (e is CommandAppException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException)
@@ -77,11 +90,23 @@ public static class CliApp
                 schedules.SetDefaultCommand<SchedulesCommand>();
                 schedules.AddCommand<ScheduleRemoveCommand>("remove").WithDescription("Remove a schedule.");
             });
+            config.AddCommand<RunsCommand>("runs")
+                .WithDescription("List runs: --where filters (and, or, not, = != < <= > >=, in, like), --sort, --limit.");
+            config.AddCommand<ShowCommand>("show")
+                .WithDescription("One run in full: status history, params, metrics, artifacts, evaluations, environment.");
+            config.AddCommand<LineageCommand>("lineage")
+                .WithDescription("Where a run, checkpoint, evaluation or spec came from and what was derived from it; --export writes all lineage as JSON lines.");
+            config.AddCommand<CompareCommand>("compare")
+                .WithDescription("Spec and metric differences between two runs.");
+            config.AddCommand<LineageLoadCommand>("lineage-load")
+                .WithDescription("Write synthetic runs to the lineage store (concurrency tests).")
+                .IsHidden();
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Benchmarks; JSON on stdout.");
                 bench.AddCommand<BenchDataCommand>("data").WithDescription("Multi-crop loader throughput (images per second).");
                 bench.AddCommand<BenchTrainCommand>("train").WithDescription("Training-step throughput on random inputs.");
+                bench.AddCommand<BenchLineageCommand>("lineage").WithDescription("Lineage store insert and query latency at 1,000, 10,000 and 100,000 runs.");
             });
         });
         return app;

@@ -25,6 +25,9 @@ public sealed class CancelCommand(IAnsiConsole console) : Command<CancelCommand.
         var outcome = access.Queue.RequestCancel(settings.Run);
         // The run watches its folder for the request, so it stops even when no service is watching it.
         if (outcome == CancelOutcome.Stopping) RunFiles.RequestCancel(access.Workspace.RunFolder(settings.Run));
+        // A running run records its own end; a queued one never starts, so its end is recorded here.
+        if (outcome == CancelOutcome.Removed)
+            access.Lineage(warning => console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}")).Status(settings.Run, RunState.Cancelled, "cancelled while queued");
         if (settings.Json) JsonOutput.Write(console, new { RunId = settings.Run, Outcome = outcome.ToString().ToLowerInvariant() });
         else
             console.MarkupLine(outcome switch

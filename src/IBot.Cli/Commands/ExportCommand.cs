@@ -1,5 +1,9 @@
 using System.ComponentModel;
 using IBot.Pipeline.Hosting;
+using IBot.Cli.Lineage;
+using IBot.Pipeline.Lineage;
+using IBot.Pipeline.Lineage.Model;
+using IBot.Pipeline.Lineage.Recording;
 using IBot.Pipeline.Vision.Checkpoints;
 using IBot.Pipeline.Vision.Runs;
 using Spectre.Console;
@@ -49,6 +53,32 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
         };
         SafeTensors.Save(settings.Out, weights, metadata);
         console.MarkupLineInterpolated($"exported {weights.Count} {settings.Network} backbone tensors to [bold]{settings.Out}[/]");
+        RecordExport(Workspace.Resolve(settings.Workspace), checkpoint, settings.Out);
         return 0;
+    }
+
+    /// <summary>The export as an artifact derived from the checkpoint, so that an evaluation of the
+    /// exported file traces back to the run. The export itself stands if this fails.</summary>
+    private void RecordExport(Workspace workspace, string checkpoint, string output)
+    {
+        try
+        {
+            var store = RunLineage.Open(workspace);
+            if (store.FindArtifactBySha256(FileHashes.Sha256(checkpoint)) is not { } source)
+            {
+                console.MarkupLine("[grey]lineage: this checkpoint is not recorded (a run from before lineage?); the export is not linked to it[/]");
+                return;
+            }
+            var sha = FileHashes.Sha256(output);
+            var export = new ArtifactRecord(ArtifactRecord.IdOf(sha), sha, "export", Path.GetFullPath(output), new FileInfo(output).Length, source.ProducedBy, source.Epoch, DateTime.UtcNow);
+            var batch = new LineageBatch();
+            batch.Artifacts.Add(export);
+            batch.Relations.Add(new Relation(source.Id, RelationKinds.ExportedAs, export.Id));
+            store.Write(batch);
+        }
+        catch (LineageStoreException e)
+        {
+            console.MarkupLineInterpolated($"[yellow]lineage: the export is not recorded ({e.Message})[/]");
+        }
     }
 }

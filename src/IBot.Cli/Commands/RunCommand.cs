@@ -1,10 +1,13 @@
 using System.ComponentModel;
 using System.Globalization;
 using IBot.Cli.Infrastructure;
+using IBot.Cli.Lineage;
 using IBot.Cli.Output;
 using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Components;
 using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Lineage.Model;
+using IBot.Pipeline.Lineage.Recording;
 using IBot.Pipeline.Specs;
 using IBot.Pipeline.Vision.Runs;
 using Spectre.Console;
@@ -41,6 +44,10 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         [Description("Print one JSON object at the end: run id, status, final metrics.")]
         public bool Json { get; init; }
 
+        [CommandOption("--reuse")]
+        [Description("Skip the work when a completed run had the same canonical inputs (spec sections, data, input weights); print its results.")]
+        public bool Reuse { get; init; }
+
         public override ValidationResult Validate() =>
             Spec is null == Resume is null ? ValidationResult.Error("give a SPEC to start a run, or --resume RUN to continue one")
             : Device is not null && !DeviceSpec.TryParse(Device, out _) ? ValidationResult.Error($"'{Device}' is not a device; expected cpu, cuda or cuda:N")
@@ -75,6 +82,22 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
             foreach (var error in e.Errors) JsonOutput.Line(console, error.ToString());
             return 2;
         }
+        var device = settings.Device is { } d ? DeviceSpec.Parse(d)
+            : TorchSharp.torch.cuda.is_available() ? DeviceSpec.Cuda(0) : DeviceSpec.Cpu;
+        var store = RunLineage.Open(workspace);
+        var datasets = DatasetFingerprints.Of(spec.Tree);
+        string? weights = null, weightsSha = null;
+        if (!spec.IsTraining)
+        {
+            weights = PlanBuilder.Weights(spec, workspace);
+            weightsSha = FileHashes.Sha256(weights);
+        }
+        var reuseKey = spec.IsTraining ? ReuseKeys.Training(spec.Tree, datasets) : ReuseKeys.Evaluation(spec.Tree, datasets, weightsSha!);
+        // Also the check that the lineage database is usable (not newer, not damaged) before any work.
+        var earlier = store.FindReusable(reuseKey);
+        if (settings.Reuse && settings.Resume is null && earlier is not null)
+            return Reused(settings, earlier);
+
         if (settings.Resume is null)
         {
             runId = RunIds.New(spec.Spec.Name);
@@ -87,30 +110,65 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var heartbeat = new RunHeartbeat(runFolder, stop);
         cancellationToken = stop.Token;
-        var device = settings.Device is { } d ? DeviceSpec.Parse(d)
-            : TorchSharp.torch.cuda.is_available() ? DeviceSpec.Cuda(0) : DeviceSpec.Cpu;
         using var log = new StreamWriter(Path.Combine(runFolder, "run.log"), append: true);
-        var observer = new ConsoleRunObserver(console, log, quiet: settings.Json);
+        var consoleObserver = new ConsoleRunObserver(console, log, quiet: settings.Json);
+        var recorder = new RunRecorder(store, runId, consoleObserver.Message);
+        // A resumed run keeps its record (a run from before lineage was kept gets one now).
+        var existing = settings.Resume is null ? null : store.GetRun(runId);
+        if (existing is null)
+            recorder.Start(RunLineage.NewRun(runId, spec, device.ToString(), runFolder, datasets, reuseKey), RunLineage.Spec(spec), datasets,
+                weights is null ? null : RunRecorder.Input(store, weights, weightsSha!));
+        else if (existing.Status is RunState.Queued or RunState.Interrupted)
+            // Queued by ibot submit and started by ibot serve: its record exists, it is running now.
+            store.Write(new LineageBatch { StatusChanges = { new StatusChange(runId, RunState.Running, DateTime.UtcNow, $"started on {device}") } });
+        var observer = new CompositeRunObserver(consoleObserver,
+            new LineageRunObserver(recorder, settings.Resume is null ? null : Path.Combine(runFolder, "checkpoints", IBotRun.CheckpointFile)));
         if (!settings.Json) console.MarkupLineInterpolated($"[bold]{runId}[/] on {device}: {spec.Spec.Name} ({spec.Hash[..12]}) -> {runFolder}");
-        if (!spec.IsTraining)
+        RunOutcome outcome;
+        try
         {
-            var evaluation = PlanBuilder.BuildEvaluation(spec, device, workspace, runFolder, observer).Execute(cancellationToken);
-            return Report(settings, runId, runFolder, evaluation);
+            outcome = spec.IsTraining ? Train(settings, spec, device, runFolder, observer, consoleObserver, cancellationToken)
+                : PlanBuilder.BuildEvaluation(spec, device, workspace, runFolder, observer).Execute(cancellationToken);
         }
+        catch (Exception e)
+        {
+            recorder.Finish(e is OperationCanceledException ? RunState.Cancelled : RunState.Failed, e.Message);
+            throw;
+        }
+        recorder.Finish(RunLineage.State(outcome.Status), outcome.Reason);
+        return Report(settings, runId, runFolder, outcome);
+    }
+
+    private RunOutcome Train(Settings settings, ResolvedSpec spec, DeviceSpec device, string runFolder, IRunObserver observer, ConsoleRunObserver consoleObserver, CancellationToken cancellationToken)
+    {
         var plan = PlanBuilder.Build(spec, device);
         var run = new IBotRun(plan, runFolder, observer);
         var resuming = settings.Resume is not null;
         // A live progress bar on terminals; plain log lines when piped or in CI.
-        var outcome = console.Profile.Capabilities.Interactive && !settings.Json
+        return console.Profile.Capabilities.Interactive && !settings.Json
             ? console.Progress().AutoClear(false).HideCompleted(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .Start(ctx =>
                 {
-                    observer.Attach(ctx.AddTask("starting", maxValue: 1));
+                    consoleObserver.Attach(ctx.AddTask("starting", maxValue: 1));
                     return run.Execute(resuming, cancellationToken);
                 })
             : run.Execute(resuming, cancellationToken);
-        return Report(settings, runId, runFolder, outcome);
+    }
+
+    /// <summary>--reuse found a completed run with the same canonical inputs: its results, nothing run.</summary>
+    private int Reused(Settings settings, RunRecord earlier)
+    {
+        var metrics = earlier.Metrics.ToDictionary(m => m.Key, m => m.Value.Last);
+        if (settings.Json)
+            JsonOutput.Write(console, new { RunId = earlier.Id, Status = "completed", Reused = true, Folder = earlier.Folder, Metrics = metrics });
+        else
+        {
+            console.MarkupLineInterpolated($"[green]reused {earlier.Id}[/]: a completed run with the same canonical inputs (spec sections, data, input weights); nothing was run");
+            foreach (var (name, value) in metrics.Where(m => !m.Key.StartsWith("loss", StringComparison.Ordinal) && m.Key is not ("lr" or "images_per_second")).OrderBy(m => m.Key, StringComparer.Ordinal))
+                console.MarkupLineInterpolated($"  {name} = {value.ToString("F2", CultureInfo.InvariantCulture)}");
+        }
+        return 0;
     }
 
     private int Report(Settings settings, string runId, string runFolder, RunOutcome outcome)

@@ -68,10 +68,12 @@ public sealed class ServeCommand(IAnsiConsole console, ComponentCatalog catalog)
             StopTimeout = TimeSpan.FromSeconds(settings.StopTimeoutSeconds),
             MaxAttempts = settings.MaxAttempts,
         };
-        var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace);
+        var lineage = access.Lineage(warning => JsonOutput.Line(console, $"warning: {warning}"));
+        var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace, lineage);
         var launcher = new ProcessRunLauncher(WorkerCommand.Current(), access.Workspace);
         using var host = ServiceHost.Build(options, access.Workspace, access.Queue, access.Schedules, launcher, submitter,
-            logging => logging.AddProvider(new ConsoleLoggerProvider(console, LogLevel.Information)).AddFilter("Quartz", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning));
+            logging => logging.AddProvider(new ConsoleLoggerProvider(console, LogLevel.Information)).AddFilter("Quartz", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning),
+            lineage);
         JsonOutput.Line(console, $"ibot serve: {access.Workspace.Root}, slots {string.Join(", ", options.Slots)} (pid {Environment.ProcessId})");
         host.RunAsync(cancellationToken).GetAwaiter().GetResult();
         JsonOutput.Line(console, "ibot serve: stopped");

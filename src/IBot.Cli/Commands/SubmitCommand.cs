@@ -31,7 +31,8 @@ public sealed class SubmitCommand(IAnsiConsole console, ComponentCatalog catalog
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var access = QueueAccess.Open(settings.Workspace);
-        var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace);
+        var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace,
+            access.Lineage(warning => console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}")));
         SubmitResult result;
         try
         {

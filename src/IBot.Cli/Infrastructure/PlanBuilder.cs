@@ -33,17 +33,21 @@ public static class PlanBuilder
     {
         using var services = new ServiceCollection().BuildServiceProvider();
         var vit = spec.Backbone!.OptionsAs<VitSpec>();
-        var weights = vit.Weights!;
-        if (!File.Exists(weights))
-        {
-            var checkpoint = Path.Combine(workspace.RunFolder(weights), "checkpoints", IBotRun.CheckpointFile);
-            weights = File.Exists(checkpoint) ? checkpoint
-                : throw new FileNotFoundException($"backbone.weights '{vit.Weights}' is neither a file nor a run with a checkpoint in {workspace.Root}");
-        }
-        return new EvaluationRun(vit, weights,
+        return new EvaluationRun(vit, Weights(spec, workspace),
             ComponentCatalog.Create<IImageSource>(services, spec.EvalTrainData!.Descriptor, spec.EvalTrainData.Options),
             ComponentCatalog.Create<IImageSource>(services, spec.EvalTestData!.Descriptor, spec.EvalTestData.Options),
             Evaluators(spec, services), Torch(device), runFolder, observer);
+    }
+
+    /// <summary>The file an evaluation-only spec's <c>backbone.weights</c> names: a file, or a run's checkpoint.</summary>
+    public static string Weights(ResolvedSpec spec, Workspace workspace)
+    {
+        var vit = spec.Backbone!.OptionsAs<VitSpec>();
+        var weights = vit.Weights!;
+        if (File.Exists(weights)) return weights;
+        var checkpoint = Path.Combine(workspace.RunFolder(weights), "checkpoints", IBotRun.CheckpointFile);
+        return File.Exists(checkpoint) ? checkpoint
+            : throw new FileNotFoundException($"backbone.weights '{vit.Weights}' is neither a file nor a run with a checkpoint in {workspace.Root}");
     }
 
     private static Device Torch(DeviceSpec device) => device.Kind == DeviceKind.Cpu ? CPU : new Device(TorchSharp.DeviceType.CUDA, device.Index);

@@ -10,6 +10,8 @@ public static class JsonOutput
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Queries and paths stay readable: "a > 1", not "a \u003E 1". Output is never embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>A line as is: no markup, no wrapping at the console width (file:line:col

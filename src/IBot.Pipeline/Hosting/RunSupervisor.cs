@@ -10,7 +10,7 @@ namespace IBot.Pipeline.Hosting;
 /// instance, and on shutdown asks every run to checkpoint and stop and puts it back in the queue.
 /// Quartz jobs call it; every method is serialised by one lock.
 /// </summary>
-public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, DeviceLeases leases, ServiceOptions options, Workspace workspace, ILogger<RunSupervisor> logger)
+public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, DeviceLeases leases, ServiceOptions options, Workspace workspace, ILogger<RunSupervisor> logger, QueueLineage? lineage = null)
 {
     /// <summary>A run in flight; an adopted run has no lease when its slot no longer exists (the service restarted with fewer slots).</summary>
     private sealed record Active(string RunId, IRunProcess Process, DeviceLease? Lease, DateTime LaunchedAt);
@@ -45,7 +45,9 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
                 }
                 else
                 {
-                    var state = queue.Interrupt(run.Id, "its process ended while no service was watching", options.MaxAttempts);
+                    const string reason = "its process ended while no service was watching";
+                    var state = queue.Interrupt(run.Id, reason, options.MaxAttempts);
+                    lineage?.Interrupted(run.Id, reason, state);
                     logger.LogWarning("{Run} lost its process; now {State}", run.Id, state);
                 }
             }
@@ -83,6 +85,7 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
                 {
                     leases.Release(lease);
                     queue.Finish(run.Id, RunState.Failed, $"could not start: {e.Message}");
+                    lineage?.Status(run.Id, RunState.Failed, $"could not start: {e.Message}");
                     logger.LogError("could not start {Run}: {Error}", run.Id, e.Message);
                 }
             }
@@ -162,10 +165,14 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
             case "cancelled":
                 // Stopped on request: a cancel makes it cancelled, a shutdown puts it back in the queue.
                 var state = queue.Interrupt(runId, status.Value.Reason ?? "stopped", options.MaxAttempts, countAttempt: false);
+                // The run recorded itself cancelled; requeued by a shutdown, it is queued again.
+                if (state == RunState.Queued) lineage?.Status(runId, RunState.Queued, "service stopped; requeued to resume from its checkpoint");
                 logger.LogInformation("{Run} stopped; now {State}", runId, state);
                 break;
             default:
-                var after = queue.Interrupt(runId, "its process ended without a status (killed or crashed)", options.MaxAttempts, countAttempt: !stopping);
+                const string died = "its process ended without a status (killed or crashed)";
+                var after = queue.Interrupt(runId, died, options.MaxAttempts, countAttempt: !stopping);
+                lineage?.Interrupted(runId, died, after);
                 logger.LogWarning("{Run} died; now {State}", runId, after);
                 break;
         }

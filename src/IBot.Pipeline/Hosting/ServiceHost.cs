@@ -14,7 +14,7 @@ namespace IBot.Pipeline.Hosting;
 public static class ServiceHost
 {
     public static IHost Build(ServiceOptions options, Workspace workspace, IRunQueue queue, IScheduleStore schedules, IRunLauncher launcher,
-        RunSubmitter submitter, Action<ILoggingBuilder>? logging = null)
+        RunSubmitter submitter, Action<ILoggingBuilder>? logging = null, QueueLineage? lineage = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.ClearProviders();
@@ -23,7 +23,8 @@ public static class ServiceHost
         services.Configure<HostOptions>(h => h.ShutdownTimeout = options.StopTimeout + TimeSpan.FromSeconds(30));
         services.AddSingleton(options).AddSingleton(workspace).AddSingleton(queue).AddSingleton(schedules).AddSingleton(launcher).AddSingleton(submitter);
         services.AddSingleton(new DeviceLeases(options.Slots));
-        services.AddSingleton<RunSupervisor>();
+        services.AddSingleton(sp => new RunSupervisor(queue, launcher, sp.GetRequiredService<DeviceLeases>(), options, workspace,
+            sp.GetRequiredService<ILogger<RunSupervisor>>(), lineage));
         services.AddHostedService<SupervisorService>();
         services.AddQuartz(q =>
         {

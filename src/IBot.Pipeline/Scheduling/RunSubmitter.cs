@@ -9,7 +9,7 @@ namespace IBot.Pipeline.Scheduling;
 /// <c>spec.yaml</c> and enqueue them all at once. Nothing is queued unless every run is valid.
 /// A spec with <c>schedule:</c> becomes a schedule instead, fired later by the service.
 /// </summary>
-public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, IScheduleStore schedules, Workspace workspace)
+public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, IScheduleStore schedules, Workspace workspace, QueueLineage? lineage = null)
 {
     public SubmitResult Submit(string specPath, IEnumerable<string> overrides, int priority)
     {
@@ -60,7 +60,8 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
         }
         if (errors.Count > 0) throw new SpecException(errors.Distinct().ToList());
 
-        var sweepId = tree[SweepExpander.SweepKey] is null ? null : RunIds.New(SpecName(tree), "sweep-");
+        // "sweep:" ids are lineage's sweep ids too.
+        var sweepId = tree[SweepExpander.SweepKey] is null ? null : RunIds.New(SpecName(tree), "sweep:");
         var queued = runs.Select(r =>
         {
             var id = RunIds.New(r.Spec.Spec.Name);
@@ -69,6 +70,8 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
             AtomicFile.WriteAllText(Path.Combine(folder, "spec.yaml"), r.Spec.ToYaml());
             return new QueuedRun { Id = id, Name = r.Spec.Spec.Name, SweepId = sweepId, SpecHash = r.Spec.Hash, Priority = priority };
         }).ToList();
+        // Lineage first: a run the service may start at once already has its record to update.
+        lineage?.Submitted(sweepId, SpecName(tree), queued.Zip(runs, (q, r) => (q, r.Spec)).ToList(), workspace);
         queue.Enqueue(queued);
         return new SubmitResult(sweepId, queued, null);
     }

@@ -1,5 +1,9 @@
 using System.Text.Json;
 using IBot.Cli.Infrastructure;
+using IBot.Pipeline.Lineage.Graph;
+using IBot.Pipeline.Lineage.Lite;
+using IBot.Pipeline.Lineage.Model;
+using IBot.Pipeline.Lineage.Recording;
 using IBot.Pipeline.Vision.Checkpoints;
 using IBot.Pipeline.Vision.Models;
 using Spectre.Console.Testing;
@@ -91,6 +95,16 @@ public sealed class RunCommandTests : IDisposable
         using var evaluation = JsonDocument.Parse(evalConsole.Output);
         Assert.Equal(result.RootElement.GetProperty("metrics").GetProperty("knn_top1").GetDouble(),
             evaluation.RootElement.GetProperty("metrics").GetProperty("knn_top1").GetDouble());
+
+        // Lineage: the exported file is derived from the run's checkpoint, so its evaluation traces back to the run.
+        var store = new LiteLineageStore(Path.Combine(workspace, "lineage.db"));
+        var export = store.FindArtifactBySha256(FileHashes.Sha256(exported))!;
+        Assert.Equal("export", export.Kind);
+        Assert.Equal(runId, export.ProducedBy);
+        var evaluationId = EvaluationRecord.IdOf(evaluation.RootElement.GetProperty("run_id").GetString()!, "knn", 0);
+        Assert.Contains(store.RelationsFrom(export.Id), r => r.Kind == RelationKinds.EvaluatedBy && r.To == evaluationId);
+        static IEnumerable<LineageNode> All(LineageNode n) => n.Children.SelectMany(All).Prepend(n);
+        Assert.Contains(All(new LineageGraph(store).Ancestors(evaluationId)), n => n.Id == runId && !n.Repeated);
     }
 
     [Fact]
@@ -112,6 +126,12 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(first.RootElement.GetProperty("metrics").GetProperty("knn_top1").GetDouble(),
             second.RootElement.GetProperty("metrics").GetProperty("knn_top1").GetDouble());
         Assert.Contains("resumed from", await File.ReadAllTextAsync(Path.Combine(workspace, runId, "run.log")));
+        var store = new LiteLineageStore(Path.Combine(workspace, "lineage.db"));
+        var recorded = store.GetRun(runId)!;
+        Assert.Equal([RunState.Running, RunState.Completed, RunState.Running, RunState.Completed], recorded.History.Select(h => h.Status));
+        Assert.Equal("resumed after epoch 1", recorded.History[2].Reason);
+        var resumedFrom = Assert.Single(store.RelationsTo(runId), r => r.Kind == RelationKinds.Resumes);
+        Assert.Equal(runId, store.GetArtifact(resumedFrom.From)!.ProducedBy);
     }
 
     [Fact]

@@ -43,6 +43,8 @@ public sealed class ServiceTestKit : IDisposable
 
     public LiteDbRunQueue Queue => new(new QueueDatabase(Workspace.QueueDatabase));
 
+    public IBot.Pipeline.Lineage.ILineageStore Lineage => IBot.Cli.Lineage.RunLineage.Open(Workspace);
+
     /// <summary>The worker the service launches: this build's ibot.dll through the dotnet host.</summary>
     public static IReadOnlyList<string> Worker => ["dotnet", typeof(CliApp).Assembly.Location];
 
@@ -85,8 +87,9 @@ public sealed class ServiceTestKit : IDisposable
             StopTimeout = TimeSpan.FromSeconds(60),
             MaxAttempts = maxAttempts,
         };
-        var submitter = new RunSubmitter(new SpecValidator(Catalog.Create([])), queue, schedules, Workspace);
-        return ServiceHost.Build(options, Workspace, queue, schedules, new ProcessRunLauncher(Worker, Workspace), submitter);
+        var lineage = new QueueLineage(Lineage, _ => { });
+        var submitter = new RunSubmitter(new SpecValidator(Catalog.Create([])), queue, schedules, Workspace, lineage);
+        return ServiceHost.Build(options, Workspace, queue, schedules, new ProcessRunLauncher(Worker, Workspace), submitter, lineage: lineage);
     }
 
     /// <summary><c>dotnet ibot.dll ARGS</c> as a child process, output to <paramref name="log"/>.</summary>

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Lineage.Model;
 using IBot.Pipeline.Scheduling;
+using LineageState = IBot.Pipeline.Lineage.Model.RunState;
+using RunState = IBot.Pipeline.Scheduling.RunState;
 using IBot.Pipeline.Specs;
 
 namespace IBot.Cli.Tests.Service;
@@ -41,6 +44,15 @@ public sealed class ServiceTests : IDisposable
             return $"{((SpecScalar)optimizer["lr"]!).Value}/{((SpecScalar)tree["seed"]!).Value}";
         }).ToList();
         Assert.Equal(6, parameters.Distinct().Count());
+        // Lineage: the sweep, its six runs with their parameters, and each run's status history.
+        var lineage = kit.Lineage;
+        var sweep = runs[0].SweepId!;
+        Assert.NotNull(lineage.GetSweep(sweep));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), lineage.RelationsFrom(sweep).Where(r => r.Kind == RelationKinds.Expands).Select(r => r.To).Order(StringComparer.Ordinal));
+        var records = ids.Select(id => lineage.GetRun(id)!).ToList();
+        Assert.Equal(6, records.Select(r => $"{r.Params["train.optimizer.lr"]}/{r.Params["seed"]}").Distinct().Count());
+        Assert.All(records, r => Assert.Equal((LineageState.Completed, sweep), (r.Status, r.Sweep)));
+        Assert.All(records, r => Assert.Equal([LineageState.Queued, LineageState.Running, LineageState.Completed], r.History.Select(h => h.Status)));
         Assert.All(ids, id => Assert.True(kit.HasCheckpoint(id)));
         // Never more than two at once: each run's start precedes the end of at most one other running run.
         var spans = runs.Select(r => (Start: r.StartedAt!.Value, End: r.EndedAt!.Value)).ToList();
@@ -66,6 +78,9 @@ public sealed class ServiceTests : IDisposable
         Assert.Contains("epoch 40/40 done", log, StringComparison.Ordinal);
         // Resumed, not restarted: the epochs finished before the kill are not trained again.
         Assert.Equal(1, Regex.Count(log, @"epoch 1/40 done"));
+        var history = kit.Lineage.GetRun(id)!.History.Select(h => h.Status).ToList();
+        Assert.Equal([LineageState.Queued, LineageState.Running, LineageState.Interrupted, LineageState.Queued, LineageState.Running], history.Take(5));
+        Assert.Equal(LineageState.Completed, history[^1]);
     }
 
     [Fact]
@@ -94,6 +109,8 @@ public sealed class ServiceTests : IDisposable
         Assert.StartsWith("cancelled", RunFiles.ReadStatus(kit.Workspace.RunFolder(running))!.Value.Status, StringComparison.Ordinal);
         Assert.DoesNotContain("epoch 2000/2000 done", kit.RunLog(running), StringComparison.Ordinal);
         Assert.Equal(2, (await kit.Cli("cancel", "no-such-run")).Code);
+        Assert.Equal(LineageState.Cancelled, kit.Lineage.GetRun(queued)!.Status);
+        Assert.Equal(LineageState.Cancelled, kit.Lineage.GetRun(running)!.Status);
     }
 
     public void Dispose() => kit.Dispose();

@@ -1,0 +1,92 @@
+using System.ComponentModel;
+using System.Globalization;
+using IBot.Cli.Lineage;
+using IBot.Cli.Output;
+using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Lineage;
+using IBot.Pipeline.Lineage.Model;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace IBot.Cli.Commands;
+
+/// <summary><c>ibot show RUN</c>: one run in full.</summary>
+public sealed class ShowCommand(IAnsiConsole console) : Command<ShowCommand.Settings>
+{
+    public sealed class Settings : LineageSettings
+    {
+        [CommandArgument(0, "<RUN>")]
+        [Description("Run id (or a unique prefix of it).")]
+        public string Run { get; init; } = "";
+    }
+
+    public static RunRecord FindRun(ILineageStore store, string idOrPrefix, Workspace workspace)
+    {
+        var id = store.Resolve(idOrPrefix);
+        return (id is null ? null : store.GetRun(id))
+            ?? throw new ArgumentException($"no run '{idOrPrefix}' in {workspace.LineageDatabase}");
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var workspace = Workspace.Resolve(settings.Workspace);
+        var store = RunLineage.Open(workspace);
+        var run = FindRun(store, settings.Run, workspace);
+        var produced = store.RelationsFrom(run.Id).Where(r => r.Kind == RelationKinds.Produces).Select(r => store.GetArtifact(r.To)).OfType<ArtifactRecord>().ToList();
+        var evaluations = store.RelationsFrom(run.Id).Where(r => r.Kind == RelationKinds.Performs).Select(r => store.GetEvaluation(r.To)).OfType<EvaluationRecord>()
+            .OrderBy(e => e.Epoch).ThenBy(e => e.Evaluator, StringComparer.Ordinal).ToList();
+        var resumedFrom = store.RelationsTo(run.Id).Where(r => r.Kind == RelationKinds.Resumes).Select(r => r.From).ToList();
+        var datasets = run.Datasets.Select(store.GetDataset).OfType<DatasetFingerprint>().ToList();
+        if (settings.Json)
+        {
+            JsonOutput.Write(console, new { Run = LineageJson.Run(run, full: true), Datasets = datasets, Artifacts = produced, Evaluations = evaluations, ResumedFrom = resumedFrom });
+            return 0;
+        }
+        var facts = new Table().Border(TableBorder.Rounded).AddColumns("run", Markup.Escape(run.Id));
+        void Fact(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value)) facts.AddRow(Markup.Escape(key), Markup.Escape(value));
+        }
+        Fact("name", run.Name);
+        Fact("kind", run.Kind.ToString().ToLowerInvariant());
+        facts.AddRow("status", RunsCommand.Status(run.Status) + (run.Reason is null ? "" : " - " + Markup.Escape(run.Reason)));
+        Fact("created", run.Created.ToString("u", CultureInfo.InvariantCulture));
+        Fact("updated", run.Updated.ToString("u", CultureInfo.InvariantCulture));
+        Fact("spec", run.SpecHash);
+        Fact("sweep", run.Sweep);
+        Fact("device", run.Device);
+        Fact("folder", run.Folder);
+        if (run.Environment is { } e)
+            Fact("environment", $"{e.Machine}; {e.Os}; {e.DotNet}; TorchSharp {e.TorchSharp}; libtorch {e.LibTorch}; ibot {e.Ibot}{(e.SourceRevision is null ? "" : " @ " + e.SourceRevision)}");
+        foreach (var d in datasets) Fact($"data {d.Role}", $"{d.Description} ({d.Id})");
+        foreach (var r in resumedFrom) Fact("resumed from", r);
+        console.Write(facts);
+
+        var history = new Table().Border(TableBorder.Rounded).AddColumns("status", "at", "reason");
+        foreach (var h in run.History) history.AddRow(RunsCommand.Status(h.Status), h.At.ToString("u", CultureInfo.InvariantCulture), Markup.Escape(h.Reason ?? ""));
+        console.Write(history);
+
+        if (run.Metrics.Count > 0)
+        {
+            var metrics = new Table().Border(TableBorder.Rounded).AddColumns("metric", "last", "min", "max", "best", "count", "last epoch");
+            foreach (var (name, m) in run.Metrics)
+                metrics.AddRow(Markup.Escape(name), F(m.Last), F(m.Min), F(m.Max), F(m.Best(name)), m.Count.ToString(CultureInfo.InvariantCulture), m.LastEpoch.ToString(CultureInfo.InvariantCulture));
+            console.Write(metrics);
+        }
+        if (produced.Count + evaluations.Count > 0)
+        {
+            var outputs = new Table().Border(TableBorder.Rounded).AddColumns("artifact / evaluation", "epoch", "what");
+            foreach (var a in produced) outputs.AddRow(Markup.Escape(a.Id), a.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "", Markup.Escape($"{a.Kind} {a.Path} ({a.Size:N0} bytes)"));
+            foreach (var v in evaluations)
+                outputs.AddRow(Markup.Escape(v.Id), v.Epoch.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(string.Join(", ", v.Metrics.Select(m => $"{m.Key} {F(m.Value)}")) + (v.Artifact is null ? "" : $" of {v.Artifact}")));
+            console.Write(outputs);
+        }
+        var parameters = new Table().Border(TableBorder.Rounded).AddColumns("param", "value");
+        foreach (var (key, value) in run.Params) parameters.AddRow(Markup.Escape(key), Markup.Escape(value.Format()));
+        console.Write(parameters);
+        return 0;
+    }
+
+    private static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}
