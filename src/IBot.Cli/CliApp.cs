@@ -78,6 +78,20 @@ public static class CliApp
                 .WithDescription("Check a spec without running it: every error as file:line:col.");
             config.AddCommand<ComponentsCommand>("components")
                 .WithDescription("List every registered kind, where it comes from, and its options.");
+            config.AddCommand<SubmitCommand>("submit")
+                .WithDescription("Expand a spec's sweep and queue its runs (or store its cron schedule); no service needed.");
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("The hosted service: run queued runs on device slots, recover crashed ones, fire schedules.");
+            config.AddCommand<QueueCommand>("queue")
+                .WithDescription("Queued and running runs.");
+            config.AddCommand<CancelCommand>("cancel")
+                .WithDescription("Cancel a queued run, or stop a running one (its checkpoint is kept).");
+            config.AddBranch<WorkspaceSettings>("schedules", schedules =>
+            {
+                schedules.SetDescription("Cron schedules of specs submitted with 'schedule:'.");
+                schedules.SetDefaultCommand<SchedulesCommand>();
+                schedules.AddCommand<ScheduleRemoveCommand>("remove").WithDescription("Remove a schedule.");
+            });
             config.AddCommand<RunsCommand>("runs")
                 .WithDescription("List runs: --where filters (and, or, not, = != < <= > >=, in, like), --sort, --limit.");
             config.AddCommand<ShowCommand>("show")

@@ -13,4 +13,10 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+// SIGTERM (ibot serve stopping its runs, or a scheduler) asks the same clean stop as Ctrl+C.
+using var sigterm = OperatingSystem.IsWindows() ? null : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancel.Cancel();
+});
 return await CliApp.RunAsync(AnsiConsole.Console, args, cancel.Token);

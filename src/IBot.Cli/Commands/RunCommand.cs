@@ -100,19 +100,27 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
 
         if (settings.Resume is null)
         {
-            runId = $"{Slug(spec.Spec.Name)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
+            runId = RunIds.New(spec.Spec.Name);
             runFolder = workspace.RunFolder(runId);
             Directory.CreateDirectory(runFolder);
             AtomicFile.WriteAllText(Path.Combine(runFolder, "spec.yaml"), spec.ToYaml());
         }
 
+        // Heartbeat for ibot serve, and a cancel request from ibot cancel, through the run folder.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var heartbeat = new RunHeartbeat(runFolder, stop);
+        cancellationToken = stop.Token;
         using var log = new StreamWriter(Path.Combine(runFolder, "run.log"), append: true);
         var consoleObserver = new ConsoleRunObserver(console, log, quiet: settings.Json);
         var recorder = new RunRecorder(store, runId, consoleObserver.Message);
         // A resumed run keeps its record (a run from before lineage was kept gets one now).
-        if (settings.Resume is null || store.GetRun(runId) is null)
+        var existing = settings.Resume is null ? null : store.GetRun(runId);
+        if (existing is null)
             recorder.Start(RunLineage.NewRun(runId, spec, device.ToString(), runFolder, datasets, reuseKey), RunLineage.Spec(spec), datasets,
                 weights is null ? null : RunRecorder.Input(store, weights, weightsSha!));
+        else if (existing.Status is RunState.Queued or RunState.Interrupted)
+            // Queued by ibot submit and started by ibot serve: its record exists, it is running now.
+            store.Write(new LineageBatch { StatusChanges = { new StatusChange(runId, RunState.Running, DateTime.UtcNow, $"started on {device}") } });
         var observer = new CompositeRunObserver(consoleObserver,
             new LineageRunObserver(recorder, settings.Resume is null ? null : Path.Combine(runFolder, "checkpoints", IBotRun.CheckpointFile)));
         if (!settings.Json) console.MarkupLineInterpolated($"[bold]{runId}[/] on {device}: {spec.Spec.Name} ({spec.Hash[..12]}) -> {runFolder}");
@@ -179,6 +187,4 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         return outcome.Status == RunStatus.Completed ? 0 : 1;
     }
 
-    private static string Slug(string name) =>
-        new string(name.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
 }

@@ -102,32 +102,42 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
         }
 
         var startEpoch = 0;
+        var startBatch = 0;
+        // The global iteration the checkpoint on disk holds, so a stop right after one does not write it again.
+        var savedIteration = -1L;
         if (resume && File.Exists(CheckpointPath))
         {
             var position = TrainingCheckpoint.Load(CheckpointPath, student, teacher, optimizer, loss);
             startEpoch = position.Epoch;
-            savedEpoch = position.Epoch;
-            observer.Message($"resumed from {CheckpointPath} after epoch {startEpoch}");
+            startBatch = (int)(position.Iteration - (long)position.Epoch * ipe);
+            savedIteration = position.Iteration;
+            // Only an end-of-epoch checkpoint holds the state an evaluation of that epoch measures.
+            savedEpoch = startBatch == 0 ? position.Epoch : null;
+            observer.Message(startBatch == 0 ? $"resumed from {CheckpointPath} after epoch {startEpoch}"
+                : $"resumed from {CheckpointPath} in epoch {startEpoch + 1} after iteration {startBatch}");
         }
         observer.Started(s.Epochs, ipe, startEpoch);
-        if (startEpoch == 0) Evaluate(0, final: false);
+        if (startEpoch == 0 && startBatch == 0) Evaluate(0, final: false);
 
         string? lastCheckpoint = File.Exists(CheckpointPath) ? CheckpointPath : null;
         for (var epoch = startEpoch; epoch < s.Epochs; epoch++)
         {
-            // Stochastic depth draws from torch's generator: seeded per epoch so a resumed run replays it.
-            manual_seed(plan.Seed * 1_000_003 + epoch);
             student.train();
             var epochWatch = Stopwatch.StartNew();
             var windowWatch = Stopwatch.StartNew();
             var windowImages = 0;
             using var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device);
-            var it = 0;
+            var it = epoch == startEpoch ? startBatch : 0;
             try
             {
-                foreach (var host in loader.Epoch(epoch, 0, cancellationToken))
+                foreach (var host in loader.Epoch(epoch, it, cancellationToken))
                 {
+                    // The loader hands out batches it already built even after a stop request.
+                    cancellationToken.ThrowIfCancellationRequested();
                     var global = (long)epoch * ipe + it;
+                    // Stochastic depth draws from torch's generator: seeded per iteration so a run
+                    // resumed mid-epoch replays it.
+                    manual_seed(plan.Seed * 1_000_003 + global);
                     using (var scope = NewDisposeScope())
                     {
                         using var batch = host.ToTensors(device, plan.Crops.Global.Count);
@@ -159,7 +169,17 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
             }
             catch (OperationCanceledException)
             {
-                return new RunOutcome(RunStatus.Cancelled, $"cancelled during epoch {epoch}", lastCheckpoint, finalMetrics, epoch);
+                // Stopped (ibot cancel, or ibot serve shutting down): keep the work done so far. The
+                // checkpoint holds the position inside the epoch, and the loader and the per-iteration
+                // seed let a resume continue exactly from there.
+                var position = (long)epoch * ipe + it;
+                if (position != savedIteration && !nonFinite.item<bool>())
+                {
+                    TrainingCheckpoint.Save(CheckpointPath, student, teacher, optimizer, loss, new TrainingCheckpoint.Position(epoch, position), plan.SpecYaml);
+                    lastCheckpoint = CheckpointPath;
+                    observer.Message($"checkpoint in epoch {epoch + 1} after iteration {it} (stopped): {CheckpointPath}");
+                }
+                return new RunOutcome(RunStatus.Cancelled, $"cancelled during epoch {epoch + 1}", lastCheckpoint, finalMetrics, epoch);
             }
             catch (DataLoadException e)
             {
@@ -175,6 +195,7 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
                 TrainingCheckpoint.Save(CheckpointPath, student, teacher, optimizer, loss, new TrainingCheckpoint.Position(done, (long)done * ipe), plan.SpecYaml);
                 lastCheckpoint = CheckpointPath;
                 savedEpoch = done;
+                savedIteration = (long)done * ipe;
                 observer.CheckpointSaved(CheckpointPath, done);
             }
             if (done < s.Epochs) Evaluate(done, final: false);

@@ -22,5 +22,8 @@ public sealed record Workspace(string Root)
 
     public string LineageDatabase => Path.Combine(Root, "lineage.db");
 
+    /// <summary>The run queue and schedules (see <c>Scheduling.QueueDatabase</c>).</summary>
+    public string QueueDatabase => Path.Combine(Root, "queue.db");
+
     public string RunFolder(string runId) => Path.Combine(Root, runId);
 }

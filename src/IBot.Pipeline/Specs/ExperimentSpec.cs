@@ -126,11 +126,11 @@ public sealed class OptimizerSection
 
 public sealed class SweepSection
 {
-    [Description("Dotted key → list of values; every combination becomes a run.")]
+    [Description("Dotted key → list of values; every combination becomes a run (in key order).")]
     public Dictionary<string, SpecNode> Grid { get; init; } = [];
 
-    [Description("Random search: number of runs drawn from the grid's combinations.")]
-    public int? Samples { get; init; }
+    [Description("Random search: samples drawn from per-key distributions; with a grid, samples per grid point.")]
+    public RandomSweepSection? Random { get; init; }
 }
 
 public sealed class ResourcesSection

@@ -118,31 +118,12 @@ public sealed class SpecValidator(ComponentCatalog catalog)
         var data = tree["data"] as SpecMapping;
         if (r.Evaluators.Count > 0 && (data?["eval_train"] is null || data["eval_test"] is null))
             yield return new SpecError(tree["evaluate"]!.Location, "evaluation needs labelled data: 'data.eval_train' and 'data.eval_test'");
-        if (spec.Sweep is { } sweep)
-            foreach (var (key, values) in sweep.Grid)
-            {
-                var location = ((SpecMapping)((SpecMapping)tree["sweep"]!)["grid"]!).KeyOf(key)!.Location;
-                if (values is not SpecSequence { Items.Count: > 0 })
-                    yield return new SpecError(values.Location, $"sweep.grid.{key} must be a non-empty list of values");
-                if (!PathExists(tree, key))
-                    yield return new SpecError(location, $"sweep.grid: '{key}' is not a key of this spec");
-            }
-    }
-
-    private static bool PathExists(SpecMapping tree, string dotted)
-    {
-        SpecNode? current = tree;
-        foreach (var segment in dotted.Split('.'))
-        {
-            current = current switch
-            {
-                SpecMapping m => m[segment],
-                SpecSequence s when int.TryParse(segment, out var i) && i >= 0 && i < s.Items.Count => s.Items[i],
-                _ => null,
-            };
-            if (current is null) return false;
-        }
-        return true;
+        if (spec.Schedule is { } cron && !Quartz.CronExpression.TryParse(cron, out _))
+            yield return new SpecError(tree["schedule"]!.Location, $"schedule: '{cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year], e.g. \"0 0 2 * * ?\")");
+        // Binding checked the section's keys and types; the expander checks what the values mean.
+        if (spec.Sweep is not null)
+            foreach (var error in SweepExpander.Check(tree))
+                yield return error;
     }
 
     private static SourceLocation Locate(SpecMapping tree, string dotted)

@@ -25,12 +25,16 @@ public sealed class IBotRunTests : IDisposable
         [new PlannedEvaluator("knn", new KnnEvaluator(new KnnSpec { K = [5] }), 0, EvaluatedNetwork.Teacher)],
         "name: tiny\n");
 
-    private sealed class Recorder(Action<Recorder, string, int>? onCheckpoint = null) : IRunObserver
+    private sealed class Recorder(Action<Recorder, string, int>? onCheckpoint = null, Action<StepReport>? onStep = null) : IRunObserver
     {
         public List<StepReport> Steps { get; } = [];
         public List<(string Name, int Epoch, IReadOnlyDictionary<string, double> Metrics)> Evaluations { get; } = [];
         public void Started(int epochs, int iterationsPerEpoch, int startEpoch) { }
-        public void Step(StepReport report) => Steps.Add(report);
+        public void Step(StepReport report)
+        {
+            Steps.Add(report);
+            onStep?.Invoke(report);
+        }
         public void EpochEnded(int epoch, double seconds, double imagesPerSecond) { }
         public void Evaluated(string evaluator, int epoch, IReadOnlyDictionary<string, double> metrics) => Evaluations.Add((evaluator, epoch, metrics));
         public void CheckpointSaved(string path, int epoch) => onCheckpoint?.Invoke(this, path, epoch);
@@ -84,6 +88,36 @@ public sealed class IBotRunTests : IDisposable
             Assert.Equal(expected[i].GlobalIteration, actual[i].GlobalIteration);
             Assert.Equal(expected[i].Loss, actual[i].Loss, 1e-6);
             Assert.Equal(expected[i].LossPatch, actual[i].LossPatch, 1e-6);
+        }
+        Assert.Equal(uninterrupted.Evaluations.Last().Metrics["top1"], second.Evaluations.Last().Metrics["top1"]);
+    }
+
+    [Fact]
+    public void A_run_stopped_mid_epoch_checkpoints_where_it_stopped_and_resumes_exactly()
+    {
+        var uninterrupted = new Recorder();
+        var a = Path.Combine(root, "mid-a");
+        Directory.CreateDirectory(a);
+        Assert.Equal(RunStatus.Completed, new IBotRun(Plan(), a, uninterrupted).Execute(false, CancellationToken.None).Status);
+
+        // Stop after the second of four iterations of epoch 2: past the epoch-1 checkpoint.
+        var b = Path.Combine(root, "mid-b");
+        Directory.CreateDirectory(b);
+        using var stop = new CancellationTokenSource();
+        var first = new Recorder(onStep: r => { if (r.GlobalIteration == 5) stop.Cancel(); });
+        var stopped = new IBotRun(Plan(), b, first).Execute(false, stop.Token);
+        Assert.Equal(RunStatus.Cancelled, stopped.Status);
+        using (var file = IBot.Pipeline.Vision.Checkpoints.SafeTensors.Load(stopped.LastCheckpoint!))
+            Assert.Equal(("1", "6"), (file.Metadata["epoch"], file.Metadata["iteration"]));
+
+        var second = new Recorder();
+        Assert.Equal(RunStatus.Completed, new IBotRun(Plan(), b, second).Execute(true, CancellationToken.None).Status);
+        Assert.Equal([6L, 7L], second.Steps.Select(s => s.GlobalIteration));
+        foreach (var step in second.Steps)
+        {
+            var expected = uninterrupted.Steps.Single(s => s.GlobalIteration == step.GlobalIteration);
+            Assert.Equal(expected.Loss, step.Loss, 1e-6);
+            Assert.Equal(expected.LossPatch, step.LossPatch, 1e-6);
         }
         Assert.Equal(uninterrupted.Evaluations.Last().Metrics["top1"], second.Evaluations.Last().Metrics["top1"]);
     }

@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using IBot.Cli.Infrastructure;
+using IBot.Cli.Output;
+using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Scheduling;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace IBot.Cli.Commands;
+
+/// <summary><c>ibot cancel</c>: a queued run never starts; a running run is asked to stop (it keeps
+/// its last checkpoint) and ends cancelled.</summary>
+public sealed class CancelCommand(IAnsiConsole console) : Command<CancelCommand.Settings>
+{
+    public sealed class Settings : WorkspaceSettings
+    {
+        [CommandArgument(0, "<RUN>")]
+        [Description("Run id.")]
+        public string Run { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var access = QueueAccess.Open(settings.Workspace);
+        var outcome = access.Queue.RequestCancel(settings.Run);
+        // The run watches its folder for the request, so it stops even when no service is watching it.
+        if (outcome == CancelOutcome.Stopping) RunFiles.RequestCancel(access.Workspace.RunFolder(settings.Run));
+        // A running run records its own end; a queued one never starts, so its end is recorded here.
+        if (outcome == CancelOutcome.Removed)
+            access.Lineage(warning => console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}")).Status(settings.Run, RunState.Cancelled, "cancelled while queued");
+        if (settings.Json) JsonOutput.Write(console, new { RunId = settings.Run, Outcome = outcome.ToString().ToLowerInvariant() });
+        else
+            console.MarkupLine(outcome switch
+            {
+                CancelOutcome.Removed => $"{Markup.Escape(settings.Run)}: cancelled (it was queued)",
+                CancelOutcome.Stopping => $"{Markup.Escape(settings.Run)}: stopping (it checkpoints and ends cancelled)",
+                CancelOutcome.AlreadyFinished => $"{Markup.Escape(settings.Run)}: already finished",
+                _ => $"[red]error:[/] run '{Markup.Escape(settings.Run)}' is not in the queue of {Markup.Escape(access.Workspace.Root)}",
+            });
+        return outcome == CancelOutcome.NotFound ? 2 : 0;
+    }
+}

@@ -1,0 +1,94 @@
+using System.ComponentModel;
+using IBot.Cli.Infrastructure;
+using IBot.Cli.Output;
+using IBot.Pipeline.Components;
+using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Scheduling;
+using IBot.Pipeline.Specs;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace IBot.Cli.Commands;
+
+/// <summary><c>ibot serve</c>: the hosted service. Runs queued runs as child processes on device
+/// slots until SIGINT or SIGTERM, then lets them checkpoint, requeues them and exits 0.</summary>
+public sealed class ServeCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<ServeCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--workspace <DIR>")]
+        [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
+        public string? Workspace { get; init; }
+
+        [CommandOption("--devices <LIST>")]
+        [Description("Comma-separated devices, one run each: cuda:0,cuda:1 (default: every CUDA device TorchSharp reports).")]
+        public string? Devices { get; init; }
+
+        [CommandOption("--cpu-slots <N>")]
+        [Description("Runs at once on the CPU; alone, CPU only (default: 1 when no CUDA device is found).")]
+        public int? CpuSlots { get; init; }
+
+        [CommandOption("--max-attempts <N>")]
+        [Description("Starts per run before an interrupted run fails (default 3).")]
+        public int MaxAttempts { get; init; } = 3;
+
+        [CommandOption("--dispatch-ms <MS>", IsHidden = true)]
+        public int DispatchMs { get; init; } = 1000;
+
+        [CommandOption("--heartbeat-check-ms <MS>", IsHidden = true)]
+        public int HeartbeatCheckMs { get; init; } = 5000;
+
+        [CommandOption("--heartbeat-timeout-s <S>", IsHidden = true)]
+        public double HeartbeatTimeoutSeconds { get; init; } = 60;
+
+        [CommandOption("--stop-timeout-s <S>", IsHidden = true)]
+        public double StopTimeoutSeconds { get; init; } = 120;
+
+        public override ValidationResult Validate() =>
+            CpuSlots is < 0 or > 256 ? ValidationResult.Error("--cpu-slots must be between 0 and 256")
+            : MaxAttempts < 1 ? ValidationResult.Error("--max-attempts must be at least 1")
+            : Devices?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(d => !IBot.Pipeline.Abstractions.Runtime.DeviceSpec.TryParse(d, out _)) is { } bad
+                ? ValidationResult.Error($"'{bad}' is not a device; expected cpu, cuda or cuda:N")
+            : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var access = QueueAccess.Open(settings.Workspace);
+        using var serviceLock = ServiceLock.TryAcquire(access.Workspace)
+            ?? throw new InvalidDataException($"another ibot serve is running on {access.Workspace.Root} (see serve.lock)");
+        var options = new ServiceOptions
+        {
+            Slots = Slots(settings),
+            DispatchInterval = TimeSpan.FromMilliseconds(settings.DispatchMs),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(settings.HeartbeatCheckMs),
+            HeartbeatTimeout = TimeSpan.FromSeconds(settings.HeartbeatTimeoutSeconds),
+            StopTimeout = TimeSpan.FromSeconds(settings.StopTimeoutSeconds),
+            MaxAttempts = settings.MaxAttempts,
+        };
+        var lineage = access.Lineage(warning => JsonOutput.Line(console, $"warning: {warning}"));
+        var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace, lineage);
+        var launcher = new ProcessRunLauncher(WorkerCommand.Current(), access.Workspace);
+        using var host = ServiceHost.Build(options, access.Workspace, access.Queue, access.Schedules, launcher, submitter,
+            logging => logging.AddProvider(new ConsoleLoggerProvider(console, LogLevel.Information)).AddFilter("Quartz", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning),
+            lineage);
+        JsonOutput.Line(console, $"ibot serve: {access.Workspace.Root}, slots {string.Join(", ", options.Slots)} (pid {Environment.ProcessId})");
+        host.RunAsync(cancellationToken).GetAwaiter().GetResult();
+        JsonOutput.Line(console, "ibot serve: stopped");
+        return 0;
+    }
+
+    private static List<string> Slots(Settings settings)
+    {
+        // --cpu-slots alone means CPU only, and spares the service loading libtorch to count GPUs.
+        var slots = settings.Devices?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList()
+            ?? (settings.CpuSlots is not null ? []
+                : Enumerable.Range(0, TorchSharp.torch.cuda.is_available() ? TorchSharp.torch.cuda.device_count() : 0).Select(i => $"cuda:{i}").ToList());
+        var cpu = settings.CpuSlots ?? (slots.Count == 0 ? 1 : 0);
+        slots.AddRange(Enumerable.Repeat("cpu", cpu));
+        if (slots.Count == 0) throw new ArgumentException("no device slots: give --devices or --cpu-slots");
+        return slots;
+    }
+}

@@ -1,0 +1,16 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace IBot.Cli.Commands;
+
+/// <summary>Settings of the queue commands: the workspace whose queue they use, and JSON output.</summary>
+public class WorkspaceSettings : CommandSettings
+{
+    [CommandOption("--workspace <DIR>")]
+    [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
+    public string? Workspace { get; init; }
+
+    [CommandOption("--json")]
+    [Description("JSON on stdout.")]
+    public bool Json { get; init; }
+}

@@ -1,0 +1,24 @@
+namespace IBot.Pipeline.Scheduling;
+
+/// <summary>Schedules as a <c>schedules</c> collection next to the queue.</summary>
+public sealed class LiteDbScheduleStore(QueueDatabase database) : IScheduleStore
+{
+    private const string Schedules = "schedules";
+
+    public void Add(ScheduleEntry entry) => database.Use(db => db.GetCollection<ScheduleEntry>(Schedules).Insert(entry));
+
+    public bool Remove(string id) => database.Use(db => db.GetCollection<ScheduleEntry>(Schedules).Delete(id));
+
+    public IReadOnlyList<ScheduleEntry> List() => database.Use(db =>
+        (IReadOnlyList<ScheduleEntry>)db.GetCollection<ScheduleEntry>(Schedules).FindAll().OrderBy(s => s.CreatedAt).ToList());
+
+    public void MarkFired(string id, DateTime at) => database.Use(db =>
+    {
+        var schedules = db.GetCollection<ScheduleEntry>(Schedules);
+        if (schedules.FindById(id) is { } entry)
+        {
+            entry.LastFiredAt = at;
+            schedules.Update(entry);
+        }
+    });
+}

@@ -1,0 +1,80 @@
+using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Specs;
+
+namespace IBot.Pipeline.Scheduling;
+
+/// <summary>
+/// <c>ibot submit</c> and cron fires: compose the spec (with <c>--set</c>), validate it, expand
+/// its sweep, validate every run, then create each run's folder with its resolved
+/// <c>spec.yaml</c> and enqueue them all at once. Nothing is queued unless every run is valid.
+/// A spec with <c>schedule:</c> becomes a schedule instead, fired later by the service.
+/// </summary>
+public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, IScheduleStore schedules, Workspace workspace, QueueLineage? lineage = null)
+{
+    public SubmitResult Submit(string specPath, IEnumerable<string> overrides, int priority)
+    {
+        var (tree, overrideErrors) = SpecComposer.LoadCollecting(specPath, overrides);
+        var resolved = validator.Validate(tree, specPath, overrideErrors);
+        if (resolved.Spec.Schedule is { } cron)
+        {
+            var entry = new ScheduleEntry
+            {
+                Id = RunIds.New(resolved.Spec.Name, "schedule-"),
+                Name = resolved.Spec.Name,
+                Cron = cron,
+                SpecYaml = resolved.ToYaml(),
+                SourcePath = Path.GetFullPath(specPath),
+                Priority = priority,
+                CreatedAt = DateTime.UtcNow,
+            };
+            schedules.Add(entry);
+            return new SubmitResult(null, [], entry.Id);
+        }
+        return Enqueue(tree, specPath, priority);
+    }
+
+    /// <summary>A schedule's fire: its stored spec, without the schedule, queued like a submission.</summary>
+    public SubmitResult Fire(ScheduleEntry entry)
+    {
+        var tree = SpecComposer.Parse(entry.SpecYaml, $"schedule {entry.Id}");
+        tree.Remove(SweepExpander.ScheduleKey);
+        return Enqueue(tree, entry.SourcePath, entry.Priority);
+    }
+
+    private SubmitResult Enqueue(SpecMapping tree, string sourcePath, int priority)
+    {
+        var points = SweepExpander.Expand(tree);
+        var errors = new List<SpecError>();
+        var runs = new List<(ResolvedSpec Spec, SweepPoint Point)>();
+        foreach (var point in points)
+        {
+            try
+            {
+                runs.Add((validator.Validate(point.Tree, sourcePath), point));
+            }
+            catch (SpecException e)
+            {
+                var values = string.Join(", ", point.Values.Select(v => $"{v.Key}={SpecYamlWriter.Write(v.Value).Trim()}"));
+                errors.AddRange(e.Errors.Select(x => x with { Message = $"{x.Message} (sweep run {point.Index + 1}: {values})" }));
+            }
+        }
+        if (errors.Count > 0) throw new SpecException(errors.Distinct().ToList());
+
+        // "sweep:" ids are lineage's sweep ids too.
+        var sweepId = tree[SweepExpander.SweepKey] is null ? null : RunIds.New(SpecName(tree), "sweep:");
+        var queued = runs.Select(r =>
+        {
+            var id = RunIds.New(r.Spec.Spec.Name);
+            var folder = workspace.RunFolder(id);
+            Directory.CreateDirectory(folder);
+            AtomicFile.WriteAllText(Path.Combine(folder, "spec.yaml"), r.Spec.ToYaml());
+            return new QueuedRun { Id = id, Name = r.Spec.Spec.Name, SweepId = sweepId, SpecHash = r.Spec.Hash, Priority = priority };
+        }).ToList();
+        // Lineage first: a run the service may start at once already has its record to update.
+        lineage?.Submitted(sweepId, SpecName(tree), queued.Zip(runs, (q, r) => (q, r.Spec)).ToList(), workspace);
+        queue.Enqueue(queued);
+        return new SubmitResult(sweepId, queued, null);
+    }
+
+    private static string SpecName(SpecMapping tree) => (tree["name"] as SpecScalar)?.Value ?? "sweep";
+}
