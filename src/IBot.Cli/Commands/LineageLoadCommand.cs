@@ -28,11 +28,26 @@ public sealed class LineageLoadCommand(IAnsiConsole console) : Command<LineageLo
         [CommandOption("--prefix <TEXT>")]
         [DefaultValue("load")]
         public string Prefix { get; init; } = "load";
+
+        [CommandOption("--ready <FILE>")]
+        [Description("Create FILE once the store is open, then wait for --go.")]
+        public string? Ready { get; init; }
+
+        [CommandOption("--go <FILE>")]
+        [Description("Start writing only when FILE exists (lines writers up).")]
+        public string? Go { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var store = RunLineage.Open(Workspace.Resolve(settings.Workspace));
+        // Process start-up takes longer than the writes: a start line makes the writers overlap.
+        if (settings.Ready is { } ready) File.WriteAllText(ready, "");
+        while (settings.Go is { } go && !File.Exists(go))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Thread.Sleep(5);
+        }
         var warnings = 0;
         var spec = new SpecRecord(SpecRecord.IdOf(settings.Prefix), settings.Prefix, settings.Prefix, $"name: {settings.Prefix}\n", DateTime.UtcNow);
         for (var i = 0; i < settings.Runs; i++)

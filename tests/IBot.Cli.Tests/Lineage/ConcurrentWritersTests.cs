@@ -15,7 +15,9 @@ public sealed class ConcurrentWritersTests : IDisposable
     {
         var ibot = Path.Combine(AppContext.BaseDirectory, "ibot.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { ibot, "lineage-load", "--workspace", workspace, "--runs", runs.ToString(), "--prefix", prefix }) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { ibot, "lineage-load", "--workspace", workspace, "--runs", runs.ToString(), "--prefix", prefix,
+                     "--ready", Path.Combine(workspace, $"ready-{prefix}"), "--go", Path.Combine(workspace, "go") })
+            info.ArgumentList.Add(arg);
         return Process.Start(info)!;
     }
 
@@ -25,6 +27,11 @@ public sealed class ConcurrentWritersTests : IDisposable
         const int runs = 80;
         using var a = Start("a", runs);
         using var b = Start("b", runs);
+        // Both processes up and waiting before either writes, so their writes meet.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!(File.Exists(Path.Combine(workspace, "ready-a")) && File.Exists(Path.Combine(workspace, "ready-b"))) && DateTime.UtcNow < deadline && !a.HasExited && !b.HasExited)
+            await Task.Delay(10);
+        File.WriteAllText(Path.Combine(workspace, "go"), "");
         var outputs = await Task.WhenAll(a.StandardOutput.ReadToEndAsync(), b.StandardOutput.ReadToEndAsync(), a.StandardError.ReadToEndAsync(), b.StandardError.ReadToEndAsync());
         await Task.WhenAll(a.WaitForExitAsync(), b.WaitForExitAsync());
         Assert.True(a.ExitCode == 0, string.Join("\n", outputs));
