@@ -49,6 +49,7 @@ public sealed class LineageLoadCommand(IAnsiConsole console) : Command<LineageLo
             Thread.Sleep(5);
         }
         var warnings = 0;
+        var started = DateTime.UtcNow;
         var spec = new SpecRecord(SpecRecord.IdOf(settings.Prefix), settings.Prefix, settings.Prefix, $"name: {settings.Prefix}\n", DateTime.UtcNow);
         for (var i = 0; i < settings.Runs; i++)
         {
@@ -65,7 +66,8 @@ public sealed class LineageLoadCommand(IAnsiConsole console) : Command<LineageLo
             recorder.Evaluation("knn", 1, 1, new Dictionary<string, double> { ["top1"] = i });
             recorder.Finish(RunState.Completed, null);
         }
-        JsonOutput.Write(console, new { Written = settings.Runs, Warnings = warnings });
+        // The write window, so a test can check that two writers really were at work at once.
+        JsonOutput.Write(console, new { Written = settings.Runs, Warnings = warnings, StartedTicks = started.Ticks, FinishedTicks = DateTime.UtcNow.Ticks });
         return warnings == 0 ? 0 : 1;
     }
 }
