@@ -10,33 +10,11 @@ public sealed class EvaluationProtocolTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("ibot-cli-protocols-").FullName;
 
-    private const string Spec = """
-        name: tiny protocols
-        seed: 1
-        data:
-          train: { kind: synthetic, count: 32, classes: 4, width: 24, height: 24, seed: 1 }
-          eval_train: { kind: synthetic, count: 40, classes: 4, width: 24, height: 24, seed: 2 }
-          eval_test: { kind: synthetic, count: 20, classes: 4, width: 24, height: 24, seed: 3 }
-        augmentation:
-          kind: multi_crop
-          global_crops: { count: 2, size: 16, scale: [0.4, 1.0] }
-          local_crops: { count: 2, size: 8, scale: [0.1, 0.4] }
-        masking: { kind: block }
-        backbone: { kind: vit, patch_size: 4, embed_dim: 32, depth: 2, num_heads: 2 }
-        heads:
-          ibot: { kind: ibot_head, out_dim: 64, hidden_dim: 64, bottleneck_dim: 16 }
-        objectives:
-          - { kind: ibot_loss, head: ibot, teacher_temp: { warmup_epochs: 1 } }
-        train:
-          epochs: 2
-          batch_size: 8
-          optimizer: { warmup_epochs: 1 }
-          log_every: 2
-        evaluate:
-          - { kind: linear, last_blocks: 2, epochs: 2, batch_size: 16, lr: [0.01, 0.1], augment: false, every: 1 }
-          - { kind: finetune, epochs: 1, batch_size: 16, warmup_epochs: 0, labels: 50%, network: student }
-        resources: { gpus: 0 }
-        """;
+    private static readonly string Spec = TinySpecs.Training("tiny protocols", (32, 40, 20),
+    [
+        "{ kind: linear, last_blocks: 2, epochs: 2, batch_size: 16, lr: [0.01, 0.1], augment: false, every: 1 }",
+        "{ kind: finetune, epochs: 1, batch_size: 16, warmup_epochs: 0, labels: 50%, network: student }",
+    ], depth: 2);
 
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 

@@ -15,32 +15,7 @@ public sealed class RunCommandTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("ibot-cli-run-").FullName;
 
-    private const string TinySpec = """
-        name: tiny cli
-        seed: 1
-        data:
-          train: { kind: synthetic, count: 32, classes: 4, width: 24, height: 24, seed: 1 }
-          eval_train: { kind: synthetic, count: 40, classes: 4, width: 24, height: 24, seed: 2 }
-          eval_test: { kind: synthetic, count: 20, classes: 4, width: 24, height: 24, seed: 3 }
-        augmentation:
-          kind: multi_crop
-          global_crops: { count: 2, size: 16, scale: [0.4, 1.0] }
-          local_crops: { count: 2, size: 8, scale: [0.1, 0.4] }
-        masking: { kind: block }
-        backbone: { kind: vit, patch_size: 4, embed_dim: 32, depth: 1, num_heads: 2 }
-        heads:
-          ibot: { kind: ibot_head, out_dim: 64, hidden_dim: 64, bottleneck_dim: 16 }
-        objectives:
-          - { kind: ibot_loss, head: ibot, teacher_temp: { warmup_epochs: 1 } }
-        train:
-          epochs: 2
-          batch_size: 8
-          optimizer: { warmup_epochs: 1 }
-          log_every: 2
-        evaluate:
-          - { kind: knn, k: [5] }
-        resources: { gpus: 0 }
-        """;
+    private static readonly string TinySpec = TinySpecs.Training("tiny cli", (32, 40, 20), ["{ kind: knn, k: [5] }"]);
 
     [Fact]
     public async Task Run_trains_checkpoints_reports_json_and_exports_a_loadable_backbone()

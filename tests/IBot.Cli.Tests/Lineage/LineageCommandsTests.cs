@@ -19,32 +19,7 @@ public sealed class LineageCommandsTests : IDisposable
         return (code, console.Output);
     }
 
-    private const string TinySpec = """
-        name: tiny lineage
-        seed: 1
-        data:
-          train: { kind: synthetic, count: 16, classes: 4, width: 24, height: 24, seed: 1 }
-          eval_train: { kind: synthetic, count: 24, classes: 4, width: 24, height: 24, seed: 2 }
-          eval_test: { kind: synthetic, count: 12, classes: 4, width: 24, height: 24, seed: 3 }
-        augmentation:
-          kind: multi_crop
-          global_crops: { count: 2, size: 16, scale: [0.4, 1.0] }
-          local_crops: { count: 2, size: 8, scale: [0.1, 0.4] }
-        masking: { kind: block }
-        backbone: { kind: vit, patch_size: 4, embed_dim: 32, depth: 1, num_heads: 2 }
-        heads:
-          ibot: { kind: ibot_head, out_dim: 64, hidden_dim: 64, bottleneck_dim: 16 }
-        objectives:
-          - { kind: ibot_loss, head: ibot, teacher_temp: { warmup_epochs: 1 } }
-        train:
-          epochs: 1
-          batch_size: 8
-          optimizer: { warmup_epochs: 1 }
-          log_every: 1
-        evaluate:
-          - { kind: knn, k: [5] }
-        resources: { gpus: 0 }
-        """;
+    private static readonly string TinySpec = TinySpecs.Training("tiny lineage", (16, 24, 12), ["{ kind: knn, k: [5] }"], epochs: 1, logEvery: 1);
 
     [Fact]
     public async Task A_run_and_an_evaluation_of_its_checkpoint_are_found_traced_compared_and_reused()

@@ -13,29 +13,7 @@ namespace IBot.Cli.Tests.Service;
 /// the real worker (<c>dotnet ibot.dll run</c>) in child processes, and waiting helpers.</summary>
 public sealed class ServiceTestKit : IDisposable
 {
-    public const string TinySpec = """
-        name: tiny service
-        seed: 1
-        data:
-          train: { kind: synthetic, count: 16, classes: 4, width: 24, height: 24, seed: 1 }
-        augmentation:
-          kind: multi_crop
-          global_crops: { count: 2, size: 16, scale: [0.4, 1.0] }
-          local_crops: { count: 2, size: 8, scale: [0.1, 0.4] }
-        masking: { kind: block }
-        backbone: { kind: vit, patch_size: 4, embed_dim: 32, depth: 1, num_heads: 2 }
-        heads:
-          ibot: { kind: ibot_head, out_dim: 64, hidden_dim: 64, bottleneck_dim: 16 }
-        objectives:
-          - { kind: ibot_loss, head: ibot, teacher_temp: { warmup_epochs: 1 } }
-        train:
-          epochs: 2
-          batch_size: 8
-          optimizer: { warmup_epochs: 1 }
-          log_every: 2
-          workers: 1
-        resources: { gpus: 0 }
-        """;
+    public static readonly string TinySpec = TinySpecs.Training("tiny service", (16, 0, 0), [], trainExtra: "workers: 1");
 
     public string Dir { get; } = Directory.CreateTempSubdirectory("ibot-service-").FullName;
 
