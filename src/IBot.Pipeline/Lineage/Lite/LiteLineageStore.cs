@@ -55,8 +55,10 @@ public sealed partial class LiteLineageStore(string path, TimeSpan? lockTimeout 
     public IReadOnlyList<Relation> RelationsTo(string id) =>
         Use<IReadOnlyList<Relation>>(false, db => db.GetCollection("relations").Find(LiteDB.Query.EQ("to", id)).Select(Relation).Where(r => r.To == id).ToList(), () => []);
 
+    // In time order: an index lookup returns equal keys in no defined order.
     public IReadOnlyList<MetricPoint> MetricsOf(string runId) =>
-        Use<IReadOnlyList<MetricPoint>>(false, db => db.GetCollection("metrics").Find(LiteDB.Query.EQ("run", runId)).Select(Metric).Where(m => m.RunId == runId).ToList(), () => []);
+        Use<IReadOnlyList<MetricPoint>>(false, db => db.GetCollection("metrics").Find(LiteDB.Query.EQ("run", runId)).Select(Metric)
+            .Where(m => m.RunId == runId).OrderBy(m => m.Step).ThenBy(m => m.At).ToList(), () => []);
 
     public RunRecord? FindReusable(string reuseKey) => Use(false, db => db.GetCollection("runs")
         .Find(LiteDB.Query.EQ("reuse_key", reuseKey)).Select(Run)
