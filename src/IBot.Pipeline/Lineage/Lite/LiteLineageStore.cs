@@ -49,13 +49,14 @@ public sealed partial class LiteLineageStore(string path, TimeSpan? lockTimeout 
     public ArtifactRecord? FindArtifactBySha256(string sha256) =>
         Use(false, db => db.GetCollection("artifacts").FindOne(LiteDB.Query.EQ("sha256", sha256)) is { } d ? Artifact(d) : null, () => null);
 
+    // Sorted here: an index lookup returns equal keys in no defined order, and lineage trees and
+    // metric series must read the same every time.
     public IReadOnlyList<Relation> RelationsFrom(string id) =>
-        Use<IReadOnlyList<Relation>>(false, db => db.GetCollection("relations").Find(LiteDB.Query.EQ("from", id)).Select(Relation).Where(r => r.From == id).ToList(), () => []);
+        Use<IReadOnlyList<Relation>>(false, db => db.GetCollection("relations").Find(LiteDB.Query.EQ("from", id)).Select(Relation).Where(r => r.From == id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList(), () => []);
 
     public IReadOnlyList<Relation> RelationsTo(string id) =>
-        Use<IReadOnlyList<Relation>>(false, db => db.GetCollection("relations").Find(LiteDB.Query.EQ("to", id)).Select(Relation).Where(r => r.To == id).ToList(), () => []);
+        Use<IReadOnlyList<Relation>>(false, db => db.GetCollection("relations").Find(LiteDB.Query.EQ("to", id)).Select(Relation).Where(r => r.To == id).OrderBy(r => r.Id, StringComparer.Ordinal).ToList(), () => []);
 
-    // In time order: an index lookup returns equal keys in no defined order.
     public IReadOnlyList<MetricPoint> MetricsOf(string runId) =>
         Use<IReadOnlyList<MetricPoint>>(false, db => db.GetCollection("metrics").Find(LiteDB.Query.EQ("run", runId)).Select(Metric)
             .Where(m => m.RunId == runId).OrderBy(m => m.Step).ThenBy(m => m.At).ToList(), () => []);
