@@ -4,7 +4,6 @@ using IBot.Pipeline.Abstractions.Data;
 using IBot.Pipeline.Vision.Checkpoints;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Data.Labels;
-using IBot.Pipeline.Vision.Data.Sources;
 using IBot.Pipeline.Vision.Eval;
 using IBot.Pipeline.Vision.Models;
 using TorchSharp;
@@ -29,8 +28,7 @@ public sealed class FineTuneEvaluator(FineTuneSpec options) : IEvaluator
     {
         var vision = context as IVisionEvaluationContext ?? throw new InvalidOperationException("finetune needs a Vision Transformer backbone");
         var o = Options;
-        var labels = LabelFraction.Parse(o.Labels);
-        var train = labels.IsAll ? context.Train : new ImageSubset(context.Train, labels.Select(context.Train, o.Seed));
+        var train = LabelFraction.Parse(o.Labels).Apply(context.Train, o.Seed);
         var classes = Math.Max(context.Train.Classes.Count, context.Test.Classes.Count);
         // Head initialisation and drop path draw from torch's generator; training runs reseed it every epoch.
         manual_seed(o.Seed);

@@ -5,7 +5,6 @@ using IBot.Pipeline.Vision.Data;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Data.Labels;
 using IBot.Pipeline.Vision.Data.Loading;
-using IBot.Pipeline.Vision.Data.Sources;
 using IBot.Pipeline.Vision.Eval;
 using static TorchSharp.torch;
 
@@ -30,8 +29,7 @@ public sealed class LinearEvaluator(LinearSpec options) : IEvaluator
     {
         var vision = context as IVisionEvaluationContext ?? throw new InvalidOperationException("linear needs a Vision Transformer backbone");
         var o = Options;
-        var labels = LabelFraction.Parse(o.Labels);
-        var train = labels.IsAll ? context.Train : new ImageSubset(context.Train, labels.Select(context.Train, o.Seed));
+        var train = LabelFraction.Parse(o.Labels).Apply(context.Train, o.Seed);
         var classes = Math.Max(context.Train.Classes.Count, context.Test.Classes.Count);
         var backbone = vision.Backbone;
         var size = vision.Transform.CropSize;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using IBot.Pipeline.Abstractions.Data;
+using IBot.Pipeline.Vision.Data.Sources;
 
 namespace IBot.Pipeline.Vision.Data.Labels;
 
@@ -80,6 +81,10 @@ public sealed record LabelFraction
         kept.Sort();
         return kept.ToArray();
     }
+
+    /// <summary>The labelled images a protocol trains on: <paramref name="source"/> itself, or the
+    /// subset <see cref="Select"/> keeps.</summary>
+    public IImageSource Apply(IImageSource source, long seed) => IsAll ? source : new ImageSubset(source, Select(source, seed));
 
     public override string ToString() => PerClass is { } n ? n.ToString(CultureInfo.InvariantCulture) : $"{Percent!.Value.ToString(CultureInfo.InvariantCulture)}%";
 }
