@@ -31,6 +31,17 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         return proj.call(y.transpose(1, 2).reshape(b, n, c)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Rows <paramref name="rows"/> (R) of the output flattened to (B·N, D): every query
+    /// attends as in <see cref="forward"/>, the output projection runs on the selected rows only.</summary>
+    public Tensor ForwardRows(Tensor x, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        var (q, k, v, b, n, c) = Split(x);
+        var y = nn.functional.scaled_dot_product_attention(q, k, v);  // (B, H, N, C/H)
+        var selected = y.transpose(1, 2).reshape(b * n, c).index_select(0, rows); // (R, C)
+        return proj.call(selected).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Output and the attention weights (B, H, N, N), computed as the reference does.</summary>
     public (Tensor Output, Tensor Weights) ForwardWithWeights(Tensor x)
     {

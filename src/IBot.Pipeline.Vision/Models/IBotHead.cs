@@ -69,10 +69,20 @@ public sealed class IBotHead : nn.Module<Tensor, HeadOutput>
         var patches = tokens.narrow(1, 1, tokens.shape[1] - 1);                       // (B, P, D)
         var selected = patches.masked_select(patchMask.unsqueeze(-1)).view(-1, dim);  // (M, D)
         var rows = cat([tokens.select(1, 0), selected], 0);                           // (B + M, D)
+        var output = ForwardRows(rows, tokens.shape[0]);
+        return new HeadOutput(output.Cls.MoveToOuterDisposeScope(), output.Patches!.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// <see cref="ForwardSelected"/> on backbone rows already chosen: (B + M, D), the B [CLS] tokens
+    /// first, then the M patch tokens. Returns [CLS] (B, K) and patch outputs (M, K2).
+    /// </summary>
+    public HeadOutput ForwardRows(Tensor rows, long clsCount)
+    {
+        using var scope = NewDisposeScope();
         var z = nn.functional.normalize(mlp.call(rows), p: 2, dim: -1);
-        var b = tokens.shape[0];
-        var cls = last_layer.call(z.narrow(0, 0, b));                                  // (B, K)
-        var patchOut = (last_layer2 ?? last_layer).call(z.narrow(0, b, z.shape[0] - b)); // (M, K2)
+        var cls = last_layer.call(z.narrow(0, 0, clsCount));                                         // (B, K)
+        var patchOut = (last_layer2 ?? last_layer).call(z.narrow(0, clsCount, z.shape[0] - clsCount)); // (M, K2)
         return new HeadOutput(cls.MoveToOuterDisposeScope(), patchOut.MoveToOuterDisposeScope());
     }
 

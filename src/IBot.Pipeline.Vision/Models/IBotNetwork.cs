@@ -32,12 +32,19 @@ public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
     }
 
     /// <summary>The student's forward for its loss: [CLS] (B, K) and patch outputs at masked positions
-    /// only (M, K2), masks (B, h, w). Skips the head on patch tokens the loss never reads.</summary>
+    /// only (M, K2) in row-major order of masks (B, h, w). Skips the head, and the last block's
+    /// projection and MLP, on patch tokens the loss never reads.</summary>
     public HeadOutput ForwardMasked(Tensor images, Tensor masks)
     {
-        using var tokens = backbone.Forward(images, masks); // (B, N, D)
-        using var flat = masks.reshape(masks.shape[0], -1);
-        return head.ForwardSelected(tokens, flat);
+        using var scope = NewDisposeScope();
+        var b = images.shape[0];
+        var n = backbone.TokenCount(images.shape[2], images.shape[3]);
+        var masked = masks.reshape(b, -1).nonzero();                                   // (M, 2): image, patch
+        var patchRows = masked.select(1, 0).mul(n).add_(masked.select(1, 1)).add_(1);  // b·N + 1 + p
+        var rows = cat([ClsRows(b, n, images.device), patchRows], 0);                  // (B + M)
+        using var tokens = backbone.ForwardRows(images, masks, rows);                  // (B + M, D)
+        var output = head.ForwardRows(tokens, b);
+        return new HeadOutput(output.Cls.MoveToOuterDisposeScope(), output.Patches!.MoveToOuterDisposeScope());
     }
 
     /// <summary>The teacher's forward for its loss (see <see cref="IBotHead.ForwardTeacher"/>):
@@ -50,13 +57,19 @@ public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
     }
 
     /// <summary>[CLS] output only, (B, K): what local crops contribute. Identical to the [CLS]
-    /// part of <see cref="Forward"/>, without projecting patch tokens nobody reads.</summary>
+    /// part of <see cref="Forward"/>, without the last block's projection and MLP or the head on
+    /// patch tokens nobody reads.</summary>
     public Tensor ForwardCls(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var cls = backbone.Forward(images, null).select(1, 0); // (B, D)
+        var b = images.shape[0];
+        var rows = ClsRows(b, backbone.TokenCount(images.shape[2], images.shape[3]), images.device);
+        var cls = backbone.ForwardRows(images, null, rows);                             // (B, D)
         return head.call(cls).Cls.MoveToOuterDisposeScope();
     }
+
+    /// <summary>Where each image's [CLS] token sits among the flattened (B·N) tokens.</summary>
+    private static Tensor ClsRows(long b, long n, Device device) => arange(0, b * n, n, dtype: int64, device: device);
 
     protected override void Dispose(bool disposing)
     {

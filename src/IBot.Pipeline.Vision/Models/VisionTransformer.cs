@@ -61,6 +61,25 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         return norm.call(x).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Rows <paramref name="rows"/> (R, int64 indices into the B·N tokens, [CLS] at b·N) of
+    /// <see cref="Forward"/>'s output flattened to (B·N, D). The last block's projection and MLP
+    /// and the final norm run only on those rows: what a caller that reads [CLS] and a few patch
+    /// tokens needs, at a fraction of the last block's cost. Per-token operations make each row
+    /// the same as in <see cref="Forward"/>.
+    /// </summary>
+    public Tensor ForwardRows(Tensor images, Tensor? mask, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        var x = PrepareTokens(images, mask);
+        for (var i = 0; i < blocks.Count - 1; i++) x = blocks[i].call(x);
+        x = blocks[blocks.Count - 1].ForwardRows(x, rows);
+        return norm.call(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Tokens per image for an input of h × w pixels, [CLS] included.</summary>
+    public long TokenCount(long h, long w) => 1 + h / Options.PatchSize * (w / Options.PatchSize);
+
     /// <summary>Softmaxed attention of the last block, (B, heads, N, N), for visualisation.</summary>
     public Tensor LastSelfAttention(Tensor images)
     {
