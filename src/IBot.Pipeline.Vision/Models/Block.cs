@@ -25,8 +25,9 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = x + DropPath(attn.call(norm1.call(x)));
-        x = x + DropPath(mlp.call(norm2.call(x)));
+        var b = x.shape[0];
+        x = AddBranch(x, attn.call(norm1.call(x)), BranchScale(b, x)?.view(b, 1, 1));
+        x = AddBranch(x, mlp.call(norm2.call(x)), BranchScale(b, x)?.view(b, 1, 1));
         return x.MoveToOuterDisposeScope();
     }
 
@@ -42,8 +43,8 @@ public sealed class Block : nn.Module<Tensor, Tensor>
         var (b, n, d) = (x.shape[0], x.shape[1], x.shape[2]);
         var sampleOfRow = rows.div(n, rounding_mode: RoundingMode.floor);
         var y = x.reshape(b * n, d).index_select(0, rows);                       // (R, D)
-        y = y + DropPath(attn.ForwardRows(norm1.call(x), rows), b, sampleOfRow);
-        y = y + DropPath(mlp.call(norm2.call(y)), b, sampleOfRow);
+        y = AddBranch(y, attn.ForwardRows(norm1.call(x), rows), BranchScale(b, x)?.index_select(0, sampleOfRow).unsqueeze(1));
+        y = AddBranch(y, mlp.call(norm2.call(y)), BranchScale(b, x)?.index_select(0, sampleOfRow).unsqueeze(1));
         return y.MoveToOuterDisposeScope();
     }
 
@@ -55,28 +56,22 @@ public sealed class Block : nn.Module<Tensor, Tensor>
         return weights.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Stochastic depth per sample: drop the whole branch with probability p, rescale the kept.</summary>
-    private Tensor DropPath(Tensor branch)
-    {
-        if (dropPath == 0.0 || !training) return branch;
-        var shape = new long[branch.dim()];
-        Array.Fill(shape, 1L);
-        shape[0] = branch.shape[0];
-        return branch.div(1.0 - dropPath) * KeepMask(branch.shape[0], branch).view(shape);
-    }
+    /// <summary>
+    /// x + branch, or with stochastic depth x + branch · scale where scale (one per sample) is 0 for
+    /// a dropped branch and 1/keep for a kept one. The reference computes branch / keep · mask,
+    /// then adds; one fused addcmul saves two passes over the activations (and their backward),
+    /// at most one rounding apart.
+    /// </summary>
+    private static Tensor AddBranch(Tensor x, Tensor branch, Tensor? scale) => scale is null ? x + branch : x.addcmul(branch, scale, 1);
 
-    /// <summary><see cref="DropPath(Tensor)"/> for rows (R, D) of a batch of <paramref name="batch"/>
-    /// samples: the same draw, each row taking its sample's.</summary>
-    private Tensor DropPath(Tensor branch, long batch, Tensor sampleOfRow)
+    /// <summary>Per-sample scale of a residual branch, (B), or null without stochastic depth: one
+    /// draw per sample, kept where floor(U[0,1) + keep) is 1, as the reference draws it.</summary>
+    private Tensor? BranchScale(long batch, Tensor like)
     {
-        if (dropPath == 0.0 || !training) return branch;
-        return branch.div(1.0 - dropPath) * KeepMask(batch, branch).index_select(0, sampleOfRow).unsqueeze(1);
+        if (dropPath == 0.0 || !training) return null;
+        var keep = 1.0 - dropPath;
+        return (rand(batch, dtype: like.dtype, device: like.device) + keep).floor_().div_(keep);
     }
-
-    /// <summary>One draw per sample, (B): 1 where the branch is kept, 0 where dropped, as the reference
-    /// computes it (floor(U[0,1) + keep)).</summary>
-    private Tensor KeepMask(long batch, Tensor like) =>
-        (rand(batch, dtype: like.dtype, device: like.device) + (1.0 - dropPath)).floor_();
 
     protected override void Dispose(bool disposing)
     {
