@@ -37,12 +37,18 @@ public sealed class BenchTrainCommand(IAnsiConsole console, IBot.Pipeline.Compon
         public int Batch { get; init; } = 8;
 
         [CommandOption("--steps <N>")]
-        [Description("Timed steps (after one warm-up step).")]
+        [Description("Timed steps (after the warm-up steps).")]
         [DefaultValue(3)]
         public int Steps { get; init; } = 3;
 
+        [CommandOption("--warmup <N>")]
+        [Description("Untimed steps first: .NET compiles hot code again, optimised, during the first seconds, and allocator and kernel caches fill.")]
+        [DefaultValue(3)]
+        public int Warmup { get; init; } = 3;
+
         public override ValidationResult Validate() =>
             Batch <= 0 || Steps <= 0 ? ValidationResult.Error("--batch and --steps must be positive")
+            : Warmup < 0 ? ValidationResult.Error("--warmup must be 0 or more")
             : BenchSettings.ParseRecipes(Recipe) is null ? ValidationResult.Error($"unknown recipe '{Recipe}'; expected paper, quickstart or all")
             : !DeviceSpec.TryParse(Device, out _) ? ValidationResult.Error($"'{Device}' is not a device; expected cpu, cuda or cuda:N")
             : ValidationResult.Success();
@@ -56,11 +62,11 @@ public sealed class BenchTrainCommand(IAnsiConsole console, IBot.Pipeline.Compon
         {
             var resolved = new IBot.Pipeline.Specs.SpecValidator(catalog).Validate(settings.Spec, settings.Set);
             var plan = Infrastructure.PlanBuilder.Build(resolved, DeviceSpec.Parse(settings.Device));
-            JsonOutput.Write(console, new[] { SpecTrainBenchmark.Run(plan, settings.Steps) });
+            JsonOutput.Write(console, new[] { SpecTrainBenchmark.Run(plan, settings.Steps, settings.Warmup) });
             return 0;
         }
         var results = BenchSettings.ParseRecipes(settings.Recipe)!
-            .Select(r => TrainBenchmark.Run(r, device, settings.Batch, settings.Steps))
+            .Select(r => TrainBenchmark.Run(r, device, settings.Batch, settings.Steps, settings.Warmup))
             .ToList();
         JsonOutput.Write(console, results);
         return 0;

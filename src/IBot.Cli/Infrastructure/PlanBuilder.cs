@@ -81,7 +81,7 @@ public static class PlanBuilder
             head,
             lossSpec,
             new TrainSettings(train.Epochs, train.BatchSize, train.Optimizer.Lr, train.Optimizer.MinLr, train.Optimizer.WarmupEpochs,
-                wd[0], wd[^1], train.TeacherMomentum, train.ClipGrad, train.FreezeLastLayer, train.LogEvery, train.CheckpointEvery, train.Workers),
+                wd[0], wd[^1], train.TeacherMomentum, train.ClipGrad, train.FreezeLastLayer, train.LogEvery, train.CheckpointEvery, train.Workers, train.Shards),
             evaluators,
             spec.ToYaml());
     }

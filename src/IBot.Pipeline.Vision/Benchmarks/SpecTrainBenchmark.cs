@@ -7,42 +7,58 @@ namespace IBot.Pipeline.Vision.Benchmarks;
 
 /// <summary>End-to-end training speed of a spec, real data included, and where the time goes.</summary>
 public sealed record SpecTrainBenchmarkResult(string Spec, string Device, int Threads, int BatchSize, int Steps,
-    double ImagesPerSecond, double DataWaitSeconds, double ForwardSeconds, double BackwardSeconds, double OptimizerSeconds, double EmaSeconds);
+    double ImagesPerSecond, double MedianStepImagesPerSecond, double DataWaitSeconds, double ForwardSeconds, double BackwardSeconds, double OptimizerSeconds, double EmaSeconds);
 
-/// <summary>Runs the first iterations of a spec's training (after one warm-up step) with the loader
+/// <summary>Runs the first iterations of a spec's training (after untimed warm-up steps) with the loader
 /// working ahead as in a run, timing data wait, forward, backward (with clipping), optimiser step
 /// and teacher EMA. The phase timing synchronises the device, so the total is a little above a
 /// real run's.</summary>
 public static class SpecTrainBenchmark
 {
-    public static SpecTrainBenchmarkResult Run(TrainingPlan plan, int steps)
+    public static SpecTrainBenchmarkResult Run(TrainingPlan plan, int steps, int warmup = 3)
     {
         using var session = new TrainingSession(plan);
         var sync = plan.Device.type == TorchSharp.DeviceType.CUDA ? () => cuda.synchronize() : (Action)(() => { });
         var timings = new StepTimings(sync);
-        var warmup = new StepTimings(sync);
+        var untimed = new StepTimings(sync);
         session.Student.train();
         var total = Stopwatch.StartNew();
         var images = 0;
         var wait = Stopwatch.StartNew();
         var iteration = 0;
+        var stepImagesPerSecond = new List<double>();
         foreach (var host in session.Loader.Epoch(0))
         {
-            var measuring = iteration > 0;
+            var measuring = iteration >= warmup;
+            var before = timings.Total;
             if (measuring) timings.DataWait += wait.Elapsed.TotalSeconds;
             else total.Restart();
             using (var scope = NewDisposeScope())
             {
                 using var batch = host.ToTensors(plan.Device, plan.Crops.Global.Count);
-                using var parts = session.Step.Run(batch, session.Schedule(0, iteration), measuring ? timings : warmup);
+                using var parts = session.Step.Run(batch, session.Schedule(0, iteration), measuring ? timings : untimed);
             }
-            if (measuring) images += host.Size;
+            if (measuring)
+            {
+                images += host.Size;
+                stepImagesPerSecond.Add(host.Size / (timings.Total - before));
+            }
             iteration++;
-            if (iteration > steps) break;
+            if (iteration >= warmup + steps) break;
             wait.Restart();
         }
+        if (timings.Steps == 0)
+            throw new InvalidOperationException($"one epoch has {iteration} batches, fewer than the {warmup} warm-up steps");
         var seconds = timings.Total;
         return new SpecTrainBenchmarkResult(plan.Name, plan.Device.ToString(), get_num_threads(), plan.Settings.BatchSize, timings.Steps,
-            images / seconds, timings.DataWait, timings.Forward, timings.Backward, timings.OptimizerStep, timings.Ema);
+            images / seconds, Median(stepImagesPerSecond), timings.DataWait, timings.Forward, timings.Backward, timings.OptimizerStep, timings.Ema);
+    }
+
+    /// <summary>The median step's speed: steady throughput, robust to a step slowed by something else on the machine.</summary>
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -14,7 +14,7 @@ public sealed record TrainBenchmarkResult(string Recipe, string Device, int Thre
 /// </summary>
 public static class TrainBenchmark
 {
-    public static TrainBenchmarkResult Run(Recipe recipe, Device device, int batchSize, int steps)
+    public static TrainBenchmarkResult Run(Recipe recipe, Device device, int batchSize, int steps, int warmup = 3)
     {
         var crops = recipe.Crops;
         using var session = new TrainingSession(recipe.ToPlan(device, batchSize));
@@ -38,7 +38,7 @@ public static class TrainBenchmark
             return watch.Elapsed.TotalSeconds;
         }
 
-        Time(1); // warm-up
+        Time(warmup);
         var seconds = Time(steps);
         return new TrainBenchmarkResult(recipe.Name, device.ToString(), get_num_threads(), batchSize, steps, seconds / steps, batchSize * steps / seconds);
     }

@@ -106,29 +106,38 @@ public sealed class IBotLoss : nn.Module
     public IBotLossParts ForwardSelected(Tensor studentCls, Tensor studentMaskedPatch, Tensor? studentLocalCls,
         Tensor teacherCls, Tensor teacherMaskedPatch, Tensor teacherPatchMean, Tensor masks, int epoch)
     {
+        var parts = Compute(studentCls, studentMaskedPatch, studentLocalCls, teacherCls, teacherMaskedPatch, masks, epoch);
+        UpdateCenters(teacherCls, teacherPatchMean);
+        return parts;
+    }
+
+    /// <summary>
+    /// <see cref="ForwardSelected"/> without updating the centers: the loss of one shard of a batch
+    /// (a mean over the shard's images). A data-parallel step weights each shard's loss by its share
+    /// of the batch and then updates the centers once, from the whole batch
+    /// (<see cref="UpdateCentersFromMeans"/>), as the reference does across GPUs.
+    /// </summary>
+    public IBotLossParts Compute(Tensor studentCls, Tensor studentMaskedPatch, Tensor? studentLocalCls,
+        Tensor teacherCls, Tensor teacherMaskedPatch, Tensor masks, int epoch)
+    {
         if (epoch < 0 || epoch >= teacherTempSchedule.Length)
             throw new ArgumentOutOfRangeException(nameof(epoch), $"epoch {epoch} is outside the {teacherTempSchedule.Length}-epoch schedule");
         var g = Options.GlobalCrops;
-        IBotLossParts parts;
-        using (var scope = NewDisposeScope())
-        {
-            var lossCls = ClsLoss(studentCls, studentLocalCls, teacherCls, epoch);
-            var gb = masks.shape[0];
-            var b = gb / g;
-            var selection = masks.reshape(gb, -1);                                                         // (G·B, P)
-            Tensor teacherP;
-            using (no_grad())
-                teacherP = teacherMaskedPatch.sub(center2.view(1, -1)).div(teacherTemp2Schedule[epoch]).softmax(-1); // (M, K2)
-            var perPosition = teacherP.mul(studentMaskedPatch.div(Options.StudentTemp).log_softmax(-1)).sum(-1).neg(); // (M)
-            var image = arange(gb, device: masks.device).unsqueeze(1).expand(gb, selection.shape[1]).masked_select(selection); // (M)
-            var perImage = zeros(gb, dtype: perPosition.dtype, device: perPosition.device).index_add(0, image, perPosition, 1.0)
-                .div(selection.sum(-1).to(perPosition.dtype).clamp_min(1.0));                                // (G·B)
-            var lossPatch = perImage.view(g, b).mean(new long[] { 1 }).sum().div(g).mul(Options.Lambda2);
-            parts = new IBotLossParts(lossCls.add(lossPatch).MoveToOuterDisposeScope(),
-                lossCls.MoveToOuterDisposeScope(), lossPatch.MoveToOuterDisposeScope());
-        }
-        UpdateCenters(teacherCls, teacherPatchMean);
-        return parts;
+        using var scope = NewDisposeScope();
+        var lossCls = ClsLoss(studentCls, studentLocalCls, teacherCls, epoch);
+        var gb = masks.shape[0];
+        var b = gb / g;
+        var selection = masks.reshape(gb, -1);                                                         // (G·B, P)
+        Tensor teacherP;
+        using (no_grad())
+            teacherP = teacherMaskedPatch.sub(center2.view(1, -1)).div(teacherTemp2Schedule[epoch]).softmax(-1); // (M, K2)
+        var perPosition = teacherP.mul(studentMaskedPatch.div(Options.StudentTemp).log_softmax(-1)).sum(-1).neg(); // (M)
+        var image = arange(gb, device: masks.device).unsqueeze(1).expand(gb, selection.shape[1]).masked_select(selection); // (M)
+        var perImage = zeros(gb, dtype: perPosition.dtype, device: perPosition.device).index_add(0, image, perPosition, 1.0)
+            .div(selection.sum(-1).to(perPosition.dtype).clamp_min(1.0));                                // (G·B)
+        var lossPatch = perImage.view(g, b).mean(new long[] { 1 }).sum().div(g).mul(Options.Lambda2);
+        return new IBotLossParts(lossCls.add(lossPatch).MoveToOuterDisposeScope(),
+            lossCls.MoveToOuterDisposeScope(), lossPatch.MoveToOuterDisposeScope());
     }
 
     /// <summary>λ1 · mean cross-entropy over every (teacher global crop, other student crop) pair.</summary>
@@ -160,9 +169,17 @@ public sealed class IBotLoss : nn.Module
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var clsCenter = teacherCls.sum(0, keepdim: true).div(teacherCls.shape[0]);                 // (1, K)
-        center.mul_(Options.CenterMomentum).add_(clsCenter.mul(1 - Options.CenterMomentum));
-        center2.mul_(Options.CenterMomentum2).add_(teacherPatchMean.view(1, 1, -1).mul(1 - Options.CenterMomentum2));
+        UpdateCentersFromMeans(teacherCls.sum(0, keepdim: true).div(teacherCls.shape[0]), teacherPatchMean);
+    }
+
+    /// <summary>center ← m·center + (1 − m)·mean for both centers, given the batch means of the
+    /// teacher's [CLS] outputs (1, K) and of its patch outputs (1, K2).</summary>
+    public void UpdateCentersFromMeans(Tensor clsMean, Tensor patchMean)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        center.mul_(Options.CenterMomentum).add_(clsMean.view(1, -1).mul(1 - Options.CenterMomentum));
+        center2.mul_(Options.CenterMomentum2).add_(patchMean.view(1, 1, -1).mul(1 - Options.CenterMomentum2));
     }
 
     protected override void Dispose(bool disposing)

@@ -22,12 +22,19 @@ public sealed class Block : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Forward(x, null);
+
+    /// <summary>Uniform draws this block takes per forward pass in training mode: one per branch that drops.</summary>
+    public int DrawsPerForward => training && dropPath > 0.0 ? 2 : 0;
+
+    /// <summary>The block on x (B, N, D), taking stochastic-depth draws from <paramref name="draws"/>
+    /// when given, else from the global generator.</summary>
+    public Tensor Forward(Tensor x, StochasticDepthDraws? draws)
     {
         using var scope = NewDisposeScope();
         var b = x.shape[0];
-        x = AddBranch(x, attn.call(norm1.call(x)), BranchScale(b, x)?.view(b, 1, 1));
-        x = AddBranch(x, mlp.call(norm2.call(x)), BranchScale(b, x)?.view(b, 1, 1));
+        x = AddBranch(x, attn.call(norm1.call(x)), BranchScale(b, x, draws)?.view(b, 1, 1));
+        x = AddBranch(x, mlp.call(norm2.call(x)), BranchScale(b, x, draws)?.view(b, 1, 1));
         return x.MoveToOuterDisposeScope();
     }
 
@@ -37,14 +44,14 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     /// on the selected rows. Each row is computed exactly as in <see cref="forward"/> (per-token
     /// operations), and stochastic depth draws the same per-sample randoms in the same order.
     /// </summary>
-    public Tensor ForwardRows(Tensor x, Tensor rows)
+    public Tensor ForwardRows(Tensor x, Tensor rows, StochasticDepthDraws? draws = null)
     {
         using var scope = NewDisposeScope();
         var (b, n, d) = (x.shape[0], x.shape[1], x.shape[2]);
         var sampleOfRow = rows.div(n, rounding_mode: RoundingMode.floor);
         var y = x.reshape(b * n, d).index_select(0, rows);                       // (R, D)
-        y = AddBranch(y, attn.ForwardRows(norm1.call(x), rows), BranchScale(b, x)?.index_select(0, sampleOfRow).unsqueeze(1));
-        y = AddBranch(y, mlp.call(norm2.call(y)), BranchScale(b, x)?.index_select(0, sampleOfRow).unsqueeze(1));
+        y = AddBranch(y, attn.ForwardRows(norm1.call(x), rows), BranchScale(b, x, draws)?.index_select(0, sampleOfRow).unsqueeze(1));
+        y = AddBranch(y, mlp.call(norm2.call(y)), BranchScale(b, x, draws)?.index_select(0, sampleOfRow).unsqueeze(1));
         return y.MoveToOuterDisposeScope();
     }
 
@@ -66,11 +73,12 @@ public sealed class Block : nn.Module<Tensor, Tensor>
 
     /// <summary>Per-sample scale of a residual branch, (B), or null without stochastic depth: one
     /// draw per sample, kept where floor(U[0,1) + keep) is 1, as the reference draws it.</summary>
-    private Tensor? BranchScale(long batch, Tensor like)
+    private Tensor? BranchScale(long batch, Tensor like, StochasticDepthDraws? draws)
     {
-        if (dropPath == 0.0 || !training) return null;
+        if (DrawsPerForward == 0) return null;
         var keep = 1.0 - dropPath;
-        return (rand(batch, dtype: like.dtype, device: like.device) + keep).floor_().div_(keep);
+        var uniform = draws?.Take(batch).to(like.dtype) ?? rand(batch, dtype: like.dtype, device: like.device);
+        return (uniform + keep).floor_().div_(keep);
     }
 
     protected override void Dispose(bool disposing)

@@ -34,7 +34,7 @@ public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
     /// <summary>The student's forward for its loss: [CLS] (B, K) and patch outputs at masked positions
     /// only (M, K2) in row-major order of masks (B, h, w). Skips the head, and the last block's
     /// projection and MLP, on patch tokens the loss never reads.</summary>
-    public HeadOutput ForwardMasked(Tensor images, Tensor masks)
+    public HeadOutput ForwardMasked(Tensor images, Tensor masks, StochasticDepthDraws? draws = null)
     {
         using var scope = NewDisposeScope();
         var b = images.shape[0];
@@ -42,7 +42,7 @@ public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
         var masked = masks.reshape(b, -1).nonzero();                                   // (M, 2): image, patch
         var patchRows = masked.select(1, 0).mul(n).add_(masked.select(1, 1)).add_(1);  // b·N + 1 + p
         var rows = cat([ClsRows(b, n, images.device), patchRows], 0);                  // (B + M)
-        using var tokens = backbone.ForwardRows(images, masks, rows);                  // (B + M, D)
+        using var tokens = backbone.ForwardRows(images, masks, rows, draws);                // (B + M, D)
         var output = head.ForwardRows(tokens, b);
         return new HeadOutput(output.Cls.MoveToOuterDisposeScope(), output.Patches!.MoveToOuterDisposeScope());
     }
@@ -59,12 +59,12 @@ public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
     /// <summary>[CLS] output only, (B, K): what local crops contribute. Identical to the [CLS]
     /// part of <see cref="Forward"/>, without the last block's projection and MLP or the head on
     /// patch tokens nobody reads.</summary>
-    public Tensor ForwardCls(Tensor images)
+    public Tensor ForwardCls(Tensor images, StochasticDepthDraws? draws = null)
     {
         using var scope = NewDisposeScope();
         var b = images.shape[0];
         var rows = ClsRows(b, backbone.TokenCount(images.shape[2], images.shape[3]), images.device);
-        var cls = backbone.ForwardRows(images, null, rows);                             // (B, D)
+        var cls = backbone.ForwardRows(images, null, rows, draws);                           // (B, D)
         return head.call(cls).Cls.MoveToOuterDisposeScope();
     }
 

@@ -53,11 +53,11 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// <summary>All tokens after the final norm, (B, 1 + h·w, D). <paramref name="mask"/> (B, h, w),
     /// true where a patch is replaced by the mask embedding, needs a network built with
     /// masked image modelling.</summary>
-    public Tensor Forward(Tensor images, Tensor? mask)
+    public Tensor Forward(Tensor images, Tensor? mask, StochasticDepthDraws? draws = null)
     {
         using var scope = NewDisposeScope();
         var x = PrepareTokens(images, mask);
-        foreach (var block in blocks) x = block.call(x);
+        foreach (var block in blocks) x = block.Forward(x, draws);
         return norm.call(x).MoveToOuterDisposeScope();
     }
 
@@ -68,13 +68,22 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// tokens needs, at a fraction of the last block's cost. Per-token operations make each row
     /// the same as in <see cref="Forward"/>.
     /// </summary>
-    public Tensor ForwardRows(Tensor images, Tensor? mask, Tensor rows)
+    public Tensor ForwardRows(Tensor images, Tensor? mask, Tensor rows, StochasticDepthDraws? draws = null)
     {
         using var scope = NewDisposeScope();
         var x = PrepareTokens(images, mask);
-        for (var i = 0; i < blocks.Count - 1; i++) x = blocks[i].call(x);
-        x = blocks[blocks.Count - 1].ForwardRows(x, rows);
+        for (var i = 0; i < blocks.Count - 1; i++) x = blocks[i].Forward(x, draws);
+        x = blocks[blocks.Count - 1].ForwardRows(x, rows, draws);
         return norm.call(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The stochastic-depth draws a training-mode forward of <paramref name="batch"/> images
+    /// would take from the global generator, taken now in the same order; null when it takes none.</summary>
+    public StochasticDepthDraws? DrawStochasticDepth(long batch, Device device)
+    {
+        var count = blocks.Sum(b => b.DrawsPerForward);
+        if (count == 0) return null;
+        return new StochasticDepthDraws(Enumerable.Range(0, count).Select(_ => rand(batch, dtype: pos_embed.dtype, device: device)).ToArray());
     }
 
     /// <summary>Tokens per image for an input of h × w pixels, [CLS] included.</summary>

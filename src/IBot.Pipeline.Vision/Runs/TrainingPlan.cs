@@ -21,7 +21,8 @@ public sealed record TrainSettings(
     int FreezeLastLayer,
     int LogEvery,
     int CheckpointEvery,
-    int Workers);
+    int Workers,
+    int Shards = 0);
 
 /// <summary>An evaluator to run during and after training.</summary>
 /// <param name="Name">Metric prefix (its kind, made unique).</param>

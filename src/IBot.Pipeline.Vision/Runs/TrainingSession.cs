@@ -37,7 +37,7 @@ public sealed class TrainingSession : IDisposable
             plan.Loss.StudentTemp, plan.Loss.CenterMomentum, plan.Loss.CenterMomentum,
             plan.Loss.LambdaCls, plan.Loss.LambdaPatch, plan.Masks?.Options.StartEpoch ?? 0), plan.Device);
         Optimizer = new AdamW(ParameterGroups.Build(Student));
-        Step = new IBotTrainStep(Student, Teacher, Loss, Optimizer, new StepOptions(s.ClipGrad, s.FreezeLastLayer));
+        Step = new IBotTrainStep(Student, Teacher, Loss, Optimizer, new StepOptions(s.ClipGrad, s.FreezeLastLayer, s.Shards));
         Loader = new MultiCropLoader(plan.TrainData, new MultiCropAugmentation(plan.Crops), plan.Masks, Vit.PatchSize,
             new LoaderOptions(s.BatchSize, s.Workers, Seed: plan.Seed), report);
         IterationsPerEpoch = Loader.BatchesPerEpoch;
@@ -63,6 +63,7 @@ public sealed class TrainingSession : IDisposable
 
     public void Dispose()
     {
+        Step.Dispose();
         Optimizer.Dispose();
         Loss.Dispose();
         Teacher.Dispose();

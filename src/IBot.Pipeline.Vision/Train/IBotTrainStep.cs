@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using IBot.Pipeline.Vision.Loss;
 using IBot.Pipeline.Vision.Models;
+using IBot.Pipeline.Vision.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Train;
@@ -10,7 +13,17 @@ namespace IBot.Pipeline.Vision.Train;
 /// Returns the loss parts as detached device scalars; nothing is read back to the host, so the
 /// caller decides when to synchronise (at its log interval).
 /// </summary>
-public sealed class IBotTrainStep
+/// <remarks>
+/// On the CPU the batch is split into shards, one per thread, each running forward and backward
+/// with one libtorch thread; the shards' gradients are summed in shard order. This is the
+/// reference's multi-GPU step on threads: each shard's loss is a mean over its images, weighted
+/// by its share of the batch, and the centers are updated once from the whole batch. Stochastic
+/// depth is drawn for the whole batch first, in the order one forward pass draws it, so a
+/// sharded step computes the same thing as an unsharded one, up to float rounding. Small
+/// operations keep one thread busy with no barrier to wait at, which two intra-op threads on
+/// 65-token sequences do not.
+/// </remarks>
+public sealed class IBotTrainStep : IDisposable
 {
     private readonly IBotNetwork student;
     private readonly IBotNetwork teacher;
@@ -19,9 +32,13 @@ public sealed class IBotTrainStep
     private readonly TeacherEma ema;
     private readonly StepOptions options;
     private readonly (string Name, TorchSharp.Modules.Parameter Parameter)[] studentParameters;
+    private readonly TorchSharp.Modules.Parameter[] trainable;
+    private readonly int threadsPerShard;
+    private ShardWorkers? workers;
 
     public IBotTrainStep(IBotNetwork student, IBotNetwork teacher, IBotLoss loss, AdamW optimizer, StepOptions options)
     {
+        options.Validate();
         this.student = student;
         this.teacher = teacher;
         this.loss = loss;
@@ -29,8 +46,16 @@ public sealed class IBotTrainStep
         this.options = options;
         ema = new TeacherEma(student, teacher);
         studentParameters = student.named_parameters().ToArray();
+        trainable = studentParameters.Select(p => p.Parameter).Where(p => p.requires_grad).ToArray();
         foreach (var (_, p) in teacher.named_parameters()) p.requires_grad = false;
+        var threads = Math.Max(1, get_num_threads());
+        var onCpu = trainable.Length == 0 || trainable[0].device.type == DeviceType.CPU;
+        Shards = options.Shards > 0 ? options.Shards : onCpu ? threads : 1;
+        threadsPerShard = Math.Max(1, threads / Shards);
     }
+
+    /// <summary>Shards a batch is split into (fewer when the batch has fewer images).</summary>
+    public int Shards { get; }
 
     /// <param name="batch">The views of one batch.</param>
     /// <param name="schedule">This iteration's scheduled values.</param>
@@ -46,23 +71,33 @@ public sealed class IBotTrainStep
         // Forward: the teacher sees whole global crops, the student masked global crops and local crops.
         var globals = cat(batch.GlobalCrops.ToArray(), 0);                   // (G·B, 3, H, W)
         var masks = cat(batch.Masks.ToArray(), 0);                            // (G·B, h, w)
-        // Heads project only what the loss reads: [CLS], masked patches and (teacher) the patch mean.
-        TeacherHeadOutput teacherOut;
-        using (no_grad()) teacherOut = teacher.ForwardTeacher(globals, masks);
-        var studentOut = student.ForwardMasked(globals, masks);
-        var studentLocalCls = batch.LocalCrops.Count > 0
-            ? student.ForwardCls(cat(batch.LocalCrops.ToArray(), 0))         // (L·B, K)
-            : null;
+        var locals = batch.LocalCrops.Count > 0 ? cat(batch.LocalCrops.ToArray(), 0) : null; // (L·B, 3, h, w)
+        var images = batch.GlobalCrops[0].shape[0];
+        var shards = (int)Math.Min(Shards, images);
+        IBotLossParts parts;
+        if (shards > 1)
+        {
+            optimizer.ZeroGrad();
+            parts = RunSharded(globals, masks, locals, images, shards, schedule.Epoch, timings);
+        }
+        else
+        {
+            // Heads project only what the loss reads: [CLS], masked patches and (teacher) the patch mean.
+            TeacherHeadOutput teacherOut;
+            using (no_grad()) teacherOut = teacher.ForwardTeacher(globals, masks);
+            var studentOut = student.ForwardMasked(globals, masks);
+            var studentLocalCls = locals is null ? null : student.ForwardCls(locals); // (L·B, K)
 
-        // Losses (also updates the centers)
-        var parts = loss.ForwardSelected(studentOut.Cls, studentOut.Patches!, studentLocalCls,
-            teacherOut.Cls, teacherOut.MaskedPatches, teacherOut.PatchMean, masks, schedule.Epoch);
+            // Losses (also updates the centers)
+            parts = loss.ForwardSelected(studentOut.Cls, studentOut.Patches!, studentLocalCls,
+                teacherOut.Cls, teacherOut.MaskedPatches, teacherOut.PatchMean, masks, schedule.Epoch);
+            timings?.Lap(StepTimings.Phase.Forward);
 
-        timings?.Lap(StepTimings.Phase.Forward);
+            optimizer.ZeroGrad();
+            parts.Total.backward();
+        }
 
-        // Backward, clipping and freezing
-        optimizer.ZeroGrad();
-        parts.Total.backward();
+        // Clipping and freezing
         if (options.ClipGrad > 0) GradientClipping.ClipPerParameter(studentParameters, options.ClipGrad);
         GradientClipping.CancelLastLayer(studentParameters, schedule.Epoch, options.FreezeLastLayerEpochs);
 
@@ -82,5 +117,124 @@ public sealed class IBotTrainStep
             parts.Total.detach().MoveToOuterDisposeScope(),
             parts.Cls.detach().MoveToOuterDisposeScope(),
             parts.Patch.detach().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Forward and backward of the shards on their threads; leaves the summed gradients in
+    /// the student's parameters, updates the centers from the whole batch and returns the loss.</summary>
+    private IBotLossParts RunSharded(Tensor globals, Tensor masks, Tensor? locals, long images, int shards, int epoch, StepTimings? timings)
+    {
+        var device = globals.device;
+        // Stochastic depth for the whole batch, in the order one forward pass takes it: globals, then locals.
+        using var globalDraws = student.Backbone.DrawStochasticDepth(globals.shape[0], device);
+        using var localDraws = locals is null ? null : student.Backbone.DrawStochasticDepth(locals.shape[0], device);
+        var results = new ShardResult[shards];
+        var threads = get_num_threads();
+        workers ??= new ShardWorkers(Shards - 1);
+        try
+        {
+            workers.Run(shards, k =>
+            {
+                set_num_threads(threadsPerShard);
+                var start = images * k / shards;
+                var count = images * (k + 1) / shards - start;
+                results[k] = RunShard(globals, masks, locals, globalDraws, localDraws, images, start, count, epoch);
+            });
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+
+        try
+        {
+            // Gradients and losses summed in shard order, so the step is deterministic.
+            for (var i = 0; i < trainable.Length; i++)
+            {
+                Tensor? sum = null;
+                foreach (var r in results)
+                {
+                    var g = r.Gradients[i];
+                    if (g is null) continue;
+                    sum = sum is null ? g.clone() : sum.add_(g);
+                }
+                if (sum is not null) trainable[i].grad = sum;
+            }
+            var total = results.Select(r => r.Total).Aggregate((a, b) => a + b);
+            var cls = results.Select(r => r.Cls).Aggregate((a, b) => a + b);
+            var patch = results.Select(r => r.Patch).Aggregate((a, b) => a + b);
+            var clsMean = results.Select(r => r.TeacherClsSum).Aggregate((a, b) => a + b).div(globals.shape[0]);
+            var patchMean = results.Select(r => r.TeacherPatchMean).Aggregate((a, b) => a + b);
+            loss.UpdateCentersFromMeans(clsMean, patchMean);
+            timings?.LapForwardBackward(results.Average(r => r.ForwardSeconds / Math.Max(r.ForwardSeconds + r.BackwardSeconds, 1e-9)));
+            return new IBotLossParts(total, cls, patch);
+        }
+        finally
+        {
+            // Each thread disposes what it created, so per-thread tensor accounting stays exact.
+            workers.Run(shards, k => results[k]?.Dispose());
+        }
+    }
+
+    /// <summary>One shard: images [start, start + count) of every crop. Its loss is weighted by
+    /// count / images, so the shards' losses and gradients add up to the whole batch's.</summary>
+    private ShardResult RunShard(Tensor globals, Tensor masks, Tensor? locals, StochasticDepthDraws? globalDraws,
+        StochasticDepthDraws? localDraws, long images, long start, long count, int epoch)
+    {
+        var watch = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var globalRows = ShardRows(globals.shape[0] / images, images, start, count, globals.device);
+        var shardGlobals = globals.index_select(0, globalRows);
+        var shardMasks = masks.index_select(0, globalRows);
+        TeacherHeadOutput teacherOut;
+        using (no_grad()) teacherOut = teacher.ForwardTeacher(shardGlobals, shardMasks);
+        using var shardGlobalDraws = globalDraws?.Select(globalRows);
+        var studentOut = student.ForwardMasked(shardGlobals, shardMasks, shardGlobalDraws);
+        Tensor? studentLocalCls = null;
+        if (locals is not null)
+        {
+            var localRows = ShardRows(locals.shape[0] / images, images, start, count, locals.device);
+            using var shardLocalDraws = localDraws?.Select(localRows);
+            studentLocalCls = student.ForwardCls(locals.index_select(0, localRows), shardLocalDraws);
+        }
+        var parts = loss.Compute(studentOut.Cls, studentOut.Patches!, studentLocalCls,
+            teacherOut.Cls, teacherOut.MaskedPatches, shardMasks, epoch);
+        var share = (double)count / images;
+        var total = parts.Total.mul(share);
+        var forward = watch.Elapsed.TotalSeconds;
+        var gradients = autograd.grad([total], trainable, allow_unused: true)
+            .Select(g => g is null || g.IsInvalid ? null : g.DetachFromDisposeScope()).ToArray();
+        return new ShardResult(
+            total.detach().DetachFromDisposeScope(),
+            parts.Cls.detach().mul(share).DetachFromDisposeScope(),
+            parts.Patch.detach().mul(share).DetachFromDisposeScope(),
+            teacherOut.Cls.sum(0, keepdim: true).DetachFromDisposeScope(),
+            teacherOut.PatchMean.mul(share).DetachFromDisposeScope(),
+            gradients, forward, watch.Elapsed.TotalSeconds - forward);
+    }
+
+    /// <summary>Rows of a crop-major batch ((crop 0's images), (crop 1's), …) that hold images
+    /// [start, start + count) of every crop.</summary>
+    private static Tensor ShardRows(long crops, long images, long start, long count, Device device) =>
+        cat(Enumerable.Range(0, (int)crops).Select(c => arange(c * images + start, c * images + start + count, dtype: int64, device: device)).ToArray());
+
+    /// <summary>Live TorchSharp tensors created by each thread the step runs on, the caller's first
+    /// (TorchSharp counts per thread), for leak checks.</summary>
+    public long[] LiveTensorsByThread()
+    {
+        if (workers is null) return [DisposeScopeManager.Statistics.ThreadTotalLiveCount];
+        var counts = new long[workers.Count + 1];
+        workers.Run(counts.Length, k => counts[k] = DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        return counts;
+    }
+
+    public void Dispose() => workers?.Dispose();
+
+    private sealed record ShardResult(Tensor Total, Tensor Cls, Tensor Patch, Tensor TeacherClsSum, Tensor TeacherPatchMean,
+        Tensor?[] Gradients, double ForwardSeconds, double BackwardSeconds) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var t in new[] { Total, Cls, Patch, TeacherClsSum, TeacherPatchMean }.Concat(Gradients)) t?.Dispose();
+        }
     }
 }

@@ -38,6 +38,17 @@ public sealed class StepTimings(Action synchronize)
         }
     }
 
+    /// <summary>Ends a phase in which forward and backward ran together (the shards of a data-parallel
+    /// step), splitting its duration by the shards' mean forward share.</summary>
+    internal void LapForwardBackward(double forwardShare)
+    {
+        synchronize();
+        var seconds = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        Forward += seconds * forwardShare;
+        Backward += seconds * (1 - forwardShare);
+    }
+
     internal enum Phase
     {
         Forward,

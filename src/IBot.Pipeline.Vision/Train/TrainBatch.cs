@@ -14,7 +14,16 @@ public sealed record TrainBatch(IReadOnlyList<Tensor> GlobalCrops, IReadOnlyList
 /// <summary>This iteration's scheduled values.</summary>
 public readonly record struct StepSchedule(int Epoch, double LearningRate, double WeightDecay, double TeacherMomentum);
 
-/// <summary>Gradient handling of the step.</summary>
+/// <summary>Gradient handling and execution of the step.</summary>
 /// <param name="ClipGrad">Per-parameter gradient-norm clip; 3.0 in the paper, 0 turns it off.</param>
 /// <param name="FreezeLastLayerEpochs">Epochs the head's last layer stays frozen; 1 in the paper.</param>
-public sealed record StepOptions(double ClipGrad = 3.0, int FreezeLastLayerEpochs = 1);
+/// <param name="Shards">Data-parallel shards of each batch, each on its own thread: 0 = automatic
+/// (on the CPU one per libtorch thread, elsewhere 1), 1 = the whole batch on one thread.</param>
+public sealed record StepOptions(double ClipGrad = 3.0, int FreezeLastLayerEpochs = 1, int Shards = 0)
+{
+    public void Validate()
+    {
+        if (ClipGrad < 0) throw new ArgumentException("clip_grad must be 0 (off) or positive");
+        if (Shards < 0) throw new ArgumentException("shards must be 0 (automatic) or positive");
+    }
+}

@@ -99,6 +99,9 @@ public sealed class TrainSection
 
     [Range(0, 1024), Description("Data-loading threads; 0 = one per core.")]
     public int Workers { get; init; }
+
+    [Range(0, 1024), Description("CPU data parallelism: each batch is split into this many shards trained side by side on one thread each, gradients summed in order; same results up to float rounding. 0 = one shard per libtorch thread on the CPU, 1 on a GPU; 1 = off.")]
+    public int Shards { get; init; }
 }
 
 public enum OptimizerKind

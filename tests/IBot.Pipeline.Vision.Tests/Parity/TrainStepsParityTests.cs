@@ -13,8 +13,12 @@ namespace IBot.Pipeline.Vision.Tests.Parity;
 [Trait("Category", "Parity")]
 public sealed class TrainStepsParityTests
 {
-    [Fact]
-    public void Recorded_steps_replay_with_matching_losses_and_parameter_updates()
+    /// <param name="shards">1: the whole batch on one thread; 2: the CPU's data-parallel step
+    /// (uneven shards when the recorded batch is odd).</param>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Recorded_steps_replay_with_matching_losses_and_parameter_updates(int shards)
     {
         using var golden = Golden.Load("train_steps.safetensors");
         var c = Golden.Config(golden);
@@ -24,8 +28,8 @@ public sealed class TrainStepsParityTests
         using var loss = setup.Loss;
         var groups = ParameterGroups.Build(student);
         using var optimizer = new AdamW(groups);
-        var step = new IBotTrainStep(student, teacher, loss, optimizer,
-            new StepOptions(c.Double("clip_grad"), c.Int("freeze_last_layer")));
+        using var step = new IBotTrainStep(student, teacher, loss, optimizer,
+            new StepOptions(c.Double("clip_grad"), c.Int("freeze_last_layer"), shards));
 
         var lr = Doubles(c, "lr");
         var wd = Doubles(c, "weight_decay");
