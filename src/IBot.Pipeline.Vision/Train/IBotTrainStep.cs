@@ -73,29 +73,8 @@ public sealed class IBotTrainStep : IDisposable
         var masks = cat(batch.Masks.ToArray(), 0);                            // (G·B, h, w)
         var locals = batch.LocalCrops.Count > 0 ? cat(batch.LocalCrops.ToArray(), 0) : null; // (L·B, 3, h, w)
         var images = batch.GlobalCrops[0].shape[0];
-        var shards = (int)Math.Min(Shards, images);
-        IBotLossParts parts;
-        if (shards > 1)
-        {
-            optimizer.ZeroGrad();
-            parts = RunSharded(globals, masks, locals, images, shards, schedule.Epoch, timings);
-        }
-        else
-        {
-            // Heads project only what the loss reads: [CLS], masked patches and (teacher) the patch mean.
-            TeacherHeadOutput teacherOut;
-            using (no_grad()) teacherOut = teacher.ForwardTeacher(globals, masks);
-            var studentOut = student.ForwardMasked(globals, masks);
-            var studentLocalCls = locals is null ? null : student.ForwardCls(locals); // (L·B, K)
-
-            // Losses (also updates the centers)
-            parts = loss.ForwardSelected(studentOut.Cls, studentOut.Patches!, studentLocalCls,
-                teacherOut.Cls, teacherOut.MaskedPatches, teacherOut.PatchMean, masks, schedule.Epoch);
-            timings?.Lap(StepTimings.Phase.Forward);
-
-            optimizer.ZeroGrad();
-            parts.Total.backward();
-        }
+        optimizer.ZeroGrad();
+        var parts = RunShards(globals, masks, locals, images, (int)Math.Min(Shards, images), schedule.Epoch, timings);
 
         // Clipping and freezing
         if (options.ClipGrad > 0) GradientClipping.ClipPerParameter(studentParameters, options.ClipGrad);
@@ -119,9 +98,10 @@ public sealed class IBotTrainStep : IDisposable
             parts.Patch.detach().MoveToOuterDisposeScope());
     }
 
-    /// <summary>Forward and backward of the shards on their threads; leaves the summed gradients in
-    /// the student's parameters, updates the centers from the whole batch and returns the loss.</summary>
-    private IBotLossParts RunSharded(Tensor globals, Tensor masks, Tensor? locals, long images, int shards, int epoch, StepTimings? timings)
+    /// <summary>Forward and backward of the shards on their threads (one shard: the whole batch on
+    /// the caller's); leaves the summed gradients in the student's parameters, updates the centers
+    /// from the whole batch and returns the loss.</summary>
+    private IBotLossParts RunShards(Tensor globals, Tensor masks, Tensor? locals, long images, int shards, int epoch, StepTimings? timings)
     {
         var device = globals.device;
         // Stochastic depth for the whole batch, in the order one forward pass takes it: globals, then locals.
@@ -137,7 +117,9 @@ public sealed class IBotTrainStep : IDisposable
                 set_num_threads(threadsPerShard);
                 var start = images * k / shards;
                 var count = images * (k + 1) / shards - start;
-                results[k] = RunShard(globals, masks, locals, globalDraws, localDraws, images, start, count, epoch);
+                results[k] = shards == 1
+                    ? RunShard(globals, masks, locals, globalDraws, localDraws, epoch, 1.0)
+                    : RunShard(globals, masks, locals, globalDraws, localDraws, images, start, count, epoch);
             });
         }
         finally
@@ -155,15 +137,23 @@ public sealed class IBotTrainStep : IDisposable
                 {
                     var g = r.Gradients[i];
                     if (g is null) continue;
-                    sum = sum is null ? g.clone() : sum.add_(g);
+                    if (sum is not null)
+                    {
+                        sum.add_(g);
+                        continue;
+                    }
+                    sum = g;                 // the first shard's gradient becomes the sum: no copy
+                    r.Gradients[i] = null;
                 }
-                if (sum is not null) trainable[i].grad = sum;
+                if (sum is null) continue;
+                trainable[i].grad = sum;
+                sum.Dispose();               // the parameter holds its own reference
             }
-            var total = results.Select(r => r.Total).Aggregate((a, b) => a + b);
-            var cls = results.Select(r => r.Cls).Aggregate((a, b) => a + b);
-            var patch = results.Select(r => r.Patch).Aggregate((a, b) => a + b);
-            var clsMean = results.Select(r => r.TeacherClsSum).Aggregate((a, b) => a + b).div(globals.shape[0]);
-            var patchMean = results.Select(r => r.TeacherPatchMean).Aggregate((a, b) => a + b);
+            var total = SumInOrder(results.Select(r => r.Total));
+            var cls = SumInOrder(results.Select(r => r.Cls));
+            var patch = SumInOrder(results.Select(r => r.Patch));
+            var clsMean = SumInOrder(results.Select(r => r.TeacherClsSum)).div(globals.shape[0]);
+            var patchMean = SumInOrder(results.Select(r => r.TeacherPatchMean));
             loss.UpdateCentersFromMeans(clsMean, patchMean);
             timings?.LapForwardBackward(results.Average(r => r.ForwardSeconds / Math.Max(r.ForwardSeconds + r.BackwardSeconds, 1e-9)));
             return new IBotLossParts(total, cls, patch);
@@ -175,31 +165,35 @@ public sealed class IBotTrainStep : IDisposable
         }
     }
 
-    /// <summary>One shard: images [start, start + count) of every crop. Its loss is weighted by
-    /// count / images, so the shards' losses and gradients add up to the whole batch's.</summary>
+    /// <summary>One shard: images [start, start + count) of every crop.</summary>
     private ShardResult RunShard(Tensor globals, Tensor masks, Tensor? locals, StochasticDepthDraws? globalDraws,
         StochasticDepthDraws? localDraws, long images, long start, long count, int epoch)
     {
-        var watch = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         var globalRows = ShardRows(globals.shape[0] / images, images, start, count, globals.device);
-        var shardGlobals = globals.index_select(0, globalRows);
-        var shardMasks = masks.index_select(0, globalRows);
-        TeacherHeadOutput teacherOut;
-        using (no_grad()) teacherOut = teacher.ForwardTeacher(shardGlobals, shardMasks);
         using var shardGlobalDraws = globalDraws?.Select(globalRows);
-        var studentOut = student.ForwardMasked(shardGlobals, shardMasks, shardGlobalDraws);
-        Tensor? studentLocalCls = null;
-        if (locals is not null)
-        {
-            var localRows = ShardRows(locals.shape[0] / images, images, start, count, locals.device);
-            using var shardLocalDraws = localDraws?.Select(localRows);
-            studentLocalCls = student.ForwardCls(locals.index_select(0, localRows), shardLocalDraws);
-        }
+        Tensor? localRows = locals is null ? null : ShardRows(locals.shape[0] / images, images, start, count, locals.device);
+        using var shardLocalDraws = localRows is null ? null : localDraws?.Select(localRows);
+        return RunShard(globals.index_select(0, globalRows), masks.index_select(0, globalRows),
+            localRows is null ? null : locals!.index_select(0, localRows), shardGlobalDraws, shardLocalDraws, epoch, (double)count / images);
+    }
+
+    /// <summary>Forward and backward of the images given. The loss is weighted by their
+    /// <paramref name="share"/> of the batch, so the shards' losses and gradients add up to the
+    /// whole batch's.</summary>
+    private ShardResult RunShard(Tensor globals, Tensor masks, Tensor? locals, StochasticDepthDraws? globalDraws,
+        StochasticDepthDraws? localDraws, int epoch, double share)
+    {
+        var watch = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        // Heads project only what the loss reads: [CLS], masked patches and (teacher) the patch mean.
+        TeacherHeadOutput teacherOut;
+        using (no_grad()) teacherOut = teacher.ForwardTeacher(globals, masks);
+        var studentOut = student.ForwardMasked(globals, masks, globalDraws);
+        var studentLocalCls = locals is null ? null : student.ForwardCls(locals, localDraws); // (L·b, K)
         var parts = loss.Compute(studentOut.Cls, studentOut.Patches!, studentLocalCls,
-            teacherOut.Cls, teacherOut.MaskedPatches, shardMasks, epoch);
-        var share = (double)count / images;
-        var total = parts.Total.mul(share);
+            teacherOut.Cls, teacherOut.MaskedPatches, masks, epoch);
+        var total = share == 1.0 ? parts.Total : parts.Total.mul(share);
         var forward = watch.Elapsed.TotalSeconds;
         var gradients = autograd.grad([total], trainable, allow_unused: true)
             .Select(g => g is null || g.IsInvalid ? null : g.DetachFromDisposeScope()).ToArray();
@@ -210,6 +204,14 @@ public sealed class IBotTrainStep : IDisposable
             teacherOut.Cls.sum(0, keepdim: true).DetachFromDisposeScope(),
             teacherOut.PatchMean.mul(share).DetachFromDisposeScope(),
             gradients, forward, watch.Elapsed.TotalSeconds - forward);
+    }
+
+    /// <summary>A new tensor holding the values' sum, added in order.</summary>
+    private static Tensor SumInOrder(IEnumerable<Tensor> values)
+    {
+        Tensor? sum = null;
+        foreach (var v in values) sum = sum is null ? v.clone() : sum.add_(v);
+        return sum ?? throw new InvalidOperationException("no shard results");
     }
 
     /// <summary>Rows of a crop-major batch ((crop 0's images), (crop 1's), …) that hold images
