@@ -2,6 +2,7 @@ using IBot.Pipeline.Vision.Checkpoints;
 using IBot.Pipeline.Vision.Loss;
 using IBot.Pipeline.Vision.Models;
 using IBot.Pipeline.Vision.Train;
+using IBot.Pipeline.Vision.Tests.Parity;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Tests.Train;
@@ -22,8 +23,8 @@ public sealed class ShardedStepTests
         var sharded = Train(shards, batchSize, seed: 4);
         for (var s = 0; s < whole.Losses.Count; s++)
             AssertClose(whole.Losses[s], sharded.Losses[s], 1e-5, $"step {s} losses");
-        AssertClose(whole.Center, sharded.Center, 1e-5, "center");
-        AssertClose(whole.Center2, sharded.Center2, 1e-5, "center2");
+        Golden.AssertClose(sharded.Center, whole.Center, 1e-5, "center");
+        Golden.AssertClose(sharded.Center2, whole.Center2, 1e-5, "center2");
         foreach (var (name, p) in whole.Student)
         {
             // The key third of qkv.bias has an exactly zero true gradient (attention is invariant to
@@ -31,10 +32,10 @@ public sealed class ShardedStepTests
             if (name.EndsWith("attn.qkv.bias", StringComparison.Ordinal))
             {
                 var d = p.shape[0] / 3;
-                AssertClose(cat([p.narrow(0, 0, d), p.narrow(0, 2 * d, d)]), cat([sharded.Student[name].narrow(0, 0, d), sharded.Student[name].narrow(0, 2 * d, d)]), 1e-5, $"student {name} (q and v)");
+                Golden.AssertClose(cat([sharded.Student[name].narrow(0, 0, d), sharded.Student[name].narrow(0, 2 * d, d)]), cat([p.narrow(0, 0, d), p.narrow(0, 2 * d, d)]), 1e-5, $"student {name} (q and v)");
                 continue;
             }
-            AssertClose(p, sharded.Student[name], 1e-5, $"student {name}");
+            Golden.AssertClose(sharded.Student[name], p, 1e-5, $"student {name}");
         }
 
         // Stochastic depth is drawn in every step: another seed gives other losses.
@@ -79,11 +80,5 @@ public sealed class ShardedStepTests
             var error = Math.Abs(actual[i] - expected[i]) / Math.Max(Math.Abs(expected[i]), 1e-12);
             Assert.True(error <= tolerance, $"{what}[{i}]: {actual[i]} vs {expected[i]} (relative {error:E2})");
         }
-    }
-
-    private static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
-    {
-        var error = actual.sub(expected).norm().item<float>() / Math.Max(expected.norm().item<float>(), 1e-12f);
-        Assert.True(error <= tolerance, $"{what}: relative error {error:E2} > {tolerance:E0}");
     }
 }
