@@ -1,13 +1,12 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using IBot.Pipeline.Abstractions.Components;
-using IBot.Pipeline.Vision.Data.Labels;
 using IBot.Pipeline.Vision.Eval;
 
 namespace IBot.Pipeline.Vision.Components;
 
 /// <summary>Options of the <c>finetune</c> evaluator (the reference's <c>run_class_finetuning.py</c>).</summary>
-public sealed class FineTuneSpec : IPeriodicOptions, IEvaluatedNetworkOptions, IValidatableOptions
+public sealed class FineTuneSpec : LabelledProtocolSpec
 {
     [Description("What the head reads: cls (the final-norm [CLS] token, the reference's iBOT setting) or avgpool (the mean of the final-norm patch tokens).")]
     public ProbePooling Pool { get; init; } = ProbePooling.Cls;
@@ -42,29 +41,15 @@ public sealed class FineTuneSpec : IPeriodicOptions, IEvaluatedNetworkOptions, I
     [Description("Random resized crop and flip on the training images (true); false uses the evaluation transform.")]
     public bool Augment { get; init; } = true;
 
-    [Range(0.01, 1.0), Description("[min, max] area fraction of the random resized crop ([0.08, 1]).")]
-    public double[] CropScale { get; init; } = [0.08, 1.0];
-
     [Range(1, 10_000), Description("Epochs between test evaluations during fine-tuning; the best is reported, as the reference does (1).")]
     public int EvalEvery { get; init; } = 1;
-
-    [Description("Labelled training images used: 100%, a percentage per class (1%, 10%: the semi-supervised protocol) or a number per class; class-balanced and seeded.")]
-    public string Labels { get; init; } = "100%";
 
     [Description("Seeds the label selection, data order, augmentation, head initialisation and drop path.")]
     public long Seed { get; init; }
 
-    [Description("Whose backbone is copied and fine-tuned: teacher (the paper's choice) or student.")]
-    public EvaluatedNetwork Network { get; init; } = EvaluatedNetwork.Teacher;
-
-    [Range(0, 100_000), Description("Epochs between evaluations during pre-training; 0 = at the end only.")]
-    public int Every { get; init; }
-
-    public IEnumerable<OptionError> Validate()
+    protected override IEnumerable<OptionError> ValidateProtocol()
     {
         if (Pool == ProbePooling.ClsAvgpool) yield return new OptionError("pool", "fine-tuning reads cls or avgpool");
         if (WarmupEpochs > Epochs) yield return new OptionError("warmup_epochs", $"{WarmupEpochs} exceeds epochs {Epochs}");
-        if (CropScale.Length != 2 || CropScale[0] > CropScale[1]) yield return new OptionError("crop_scale", "must be [min, max] with min <= max");
-        if (!LabelFraction.TryParse(Labels, out _, out var error)) yield return new OptionError("labels", error);
     }
 }

@@ -1,13 +1,12 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using IBot.Pipeline.Abstractions.Components;
-using IBot.Pipeline.Vision.Data.Labels;
 using IBot.Pipeline.Vision.Eval;
 
 namespace IBot.Pipeline.Vision.Components;
 
 /// <summary>Options of the <c>linear</c> evaluator (the reference's <c>eval_linear_multi.py</c>).</summary>
-public sealed class LinearSpec : IPeriodicOptions, IEvaluatedNetworkOptions, IValidatableOptions
+public sealed class LinearSpec : LabelledProtocolSpec
 {
     /// <summary>The reference's sweep: 1e-4 … 9e-4, 1e-3 … 9e-3, …, 1 … 9 (45 values).</summary>
     public static double[] ReferenceLearningRates { get; } =
@@ -35,26 +34,12 @@ public sealed class LinearSpec : IPeriodicOptions, IEvaluatedNetworkOptions, IVa
     [Description("Random resized crop and flip on the training images (true, as the reference); false extracts the features once and trains on the cache.")]
     public bool Augment { get; init; } = true;
 
-    [Range(0.01, 1.0), Description("[min, max] area fraction of the random resized crop ([0.08, 1], torchvision's default).")]
-    public double[] CropScale { get; init; } = [0.08, 1.0];
-
-    [Description("Labelled training images used: 100%, a percentage per class (1%, 10%: the semi-supervised protocol) or a number per class; class-balanced and seeded.")]
-    public string Labels { get; init; } = "100%";
-
     [Description("Seeds the label selection, data order, augmentation and classifier initialisation.")]
     public long Seed { get; init; }
 
-    [Description("Whose backbone: teacher (the paper's choice) or student.")]
-    public EvaluatedNetwork Network { get; init; } = EvaluatedNetwork.Teacher;
-
-    [Range(0, 100_000), Description("Epochs between evaluations during training; 0 = at the end only.")]
-    public int Every { get; init; }
-
-    public IEnumerable<OptionError> Validate()
+    protected override IEnumerable<OptionError> ValidateProtocol()
     {
         if (Lr.Length == 0) yield return new OptionError("lr", "give at least one learning rate");
         if (WeightDecay.Length == 0) yield return new OptionError("weight_decay", "give at least one weight decay");
-        if (CropScale.Length != 2 || CropScale[0] > CropScale[1]) yield return new OptionError("crop_scale", "must be [min, max] with min <= max");
-        if (!LabelFraction.TryParse(Labels, out _, out var error)) yield return new OptionError("labels", error);
     }
 }
