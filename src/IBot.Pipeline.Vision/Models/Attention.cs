@@ -28,7 +28,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (q, k, v, b, n, c) = Split(x);
         var y = nn.functional.scaled_dot_product_attention(q, k, v); // (B, H, N, C/H)
-        return proj.call(y.transpose(1, 2).reshape(b, n, c)).MoveToOuterDisposeScope();
+        return Dense.Apply(proj, y.transpose(1, 2).reshape(b, n, c)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Rows <paramref name="rows"/> (R) of the output flattened to (B·N, D): every query
@@ -49,13 +49,15 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         var (q, k, v, b, n, c) = Split(x);
         var attn = q.matmul(k.transpose(-2, -1)).mul(scale).softmax(-1); // (B, H, N, N)
         var y = attn.matmul(v).transpose(1, 2).reshape(b, n, c);
-        return (proj.call(y).MoveToOuterDisposeScope(), attn.MoveToOuterDisposeScope());
+        return (Dense.Apply(proj, y).MoveToOuterDisposeScope(), attn.MoveToOuterDisposeScope());
     }
 
     private (Tensor Q, Tensor K, Tensor V, long B, long N, long C) Split(Tensor x)
     {
         var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
-        var parts = qkv.call(x).reshape(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4); // (3, B, H, N, C/H)
+        // unbind, not indexing: its backward stacks the three gradients once, where three selects
+        // would each scatter into a zeroed (3, B, H, N, C/H) tensor and then be summed.
+        var parts = Dense.Apply(qkv, x).reshape(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4).unbind(0); // 3 × (B, H, N, C/H)
         return (parts[0], parts[1], parts[2], b, n, c);
     }
 

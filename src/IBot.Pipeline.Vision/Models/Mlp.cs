@@ -20,8 +20,9 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var hidden = nn.functional.gelu(fc1.call(x));
-        return fc2.call(hidden);
+        using var linear = Dense.Apply(fc1, x);
+        using var hidden = nn.functional.gelu(linear);
+        return Dense.Apply(fc2, hidden);
     }
 
     protected override void Dispose(bool disposing)
