@@ -122,21 +122,15 @@ public sealed class IBotHead : nn.Module<Tensor, HeadOutput>
         var shape = x.shape;
         var rows = x.reshape(-1, shape[^1]);
         var total = rows.shape[0];
-        Tensor z;
-        if (total <= chunkRows)
-            z = nn.functional.normalize(mlp.call(rows), p: 2, dim: -1);
-        else
+        var parts = new List<Tensor>();
+        for (long start = 0; start < total; start += chunkRows)
         {
-            var parts = new List<Tensor>();
-            for (long start = 0; start < total; start += chunkRows)
-            {
-                // Each chunk's activations are freed before the next, which reuses them from cache.
-                using var chunkScope = NewDisposeScope();
-                parts.Add(nn.functional.normalize(mlp.call(rows.narrow(0, start, Math.Min(chunkRows, total - start))), p: 2, dim: -1)
-                    .MoveToOuterDisposeScope());
-            }
-            z = cat(parts, 0);
+            // Each chunk's activations are freed before the next, which reuses them from cache.
+            using var chunkScope = NewDisposeScope();
+            var chunk = rows.narrow(0, start, Math.Min(chunkRows, total - start));
+            parts.Add(nn.functional.normalize(mlp.call(chunk), p: 2, dim: -1).MoveToOuterDisposeScope());
         }
+        var z = parts.Count == 1 ? parts[0] : cat(parts, 0);
         shape[^1] = z.shape[1];
         return z.view(shape).MoveToOuterDisposeScope();
     }
