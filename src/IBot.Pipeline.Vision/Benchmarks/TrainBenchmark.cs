@@ -1,3 +1,5 @@
+using TorchSharp;
+using IBot.Pipeline.Vision.Runtime;
 using System.Diagnostics;
 using IBot.Pipeline.Vision.Runs;
 using IBot.Pipeline.Vision.Train;
@@ -22,6 +24,7 @@ public static class TrainBenchmark
         session.Student.train();
         var grid = crops.Global.Size / recipe.Vit.PatchSize;
 
+        using var maskRatio = 0.3.ToScalar();
         double Time(int count)
         {
             var watch = Stopwatch.StartNew();
@@ -31,7 +34,7 @@ public static class TrainBenchmark
                 var batch = new TrainBatch(
                     Enumerable.Range(0, crops.Global.Count).Select(_ => randn(batchSize, 3, crops.Global.Size, crops.Global.Size, device: device)).ToArray(),
                     Enumerable.Range(0, crops.Local.Count).Select(_ => randn(batchSize, 3, crops.Local.Size, crops.Local.Size, device: device)).ToArray(),
-                    Enumerable.Range(0, crops.Global.Count).Select(_ => rand(batchSize, grid, grid, device: device).lt(0.3)).ToArray());
+                    Enumerable.Range(0, crops.Global.Count).Select(_ => rand(batchSize, grid, grid, device: device).lt(maskRatio)).ToArray());
                 using var parts = step.Run(batch, new StepSchedule(1, 5e-4, 0.04, 0.996));
                 _ = parts.Total.item<float>(); // synchronise so the time is the device's
             }

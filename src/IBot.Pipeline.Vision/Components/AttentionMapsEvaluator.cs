@@ -1,3 +1,5 @@
+using TorchSharp;
+using IBot.Pipeline.Vision.Runtime;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using IBot.Pipeline.Abstractions.Components;
@@ -50,10 +52,11 @@ public sealed class AttentionMapsEvaluator(AttentionMapsSpec options) : IEvaluat
         var maps = AttentionFigure.ClsMaps(attention, grid, grid);                       // (N, H, h, w)
         var mean = tensor(Data.Imaging.ImageTensors.ImageNetMean).view(1, 3, 1, 1);
         var std = tensor(Data.Imaging.ImageTensors.ImageNetStd).view(1, 3, 1, 1);
-        var images = tensor(pixels, [count, 3, size, size]).mul(std).add(mean);           // back to [0, 1]
+        var images = tensor(pixels, [count, 3, size, size]).mul(std).add(mean, Scalars.One); // back to [0, 1]
         var path = Path.Combine(context.FiguresFolder, $"attention-epoch{context.Epoch}.png");
         AttentionFigure.Save(path, images, maps, options.PanelSize);
-        var entropy = maps.flatten(2).clamp_min(1e-12).log().mul(maps.flatten(2)).sum(-1).neg().mean().item<float>();
+        using var tiny = 1e-12.ToScalar();
+        var entropy = maps.flatten(2).clamp_min(tiny).log().mul(maps.flatten(2)).sum(-1).neg().mean().item<float>();
         context.Log($"attention maps: {path} (mean head entropy {entropy:F3} nats, uniform would be {Math.Log(grid * grid):F3})");
         return Task.FromResult<IReadOnlyDictionary<string, double>>(new Dictionary<string, double> { ["entropy"] = entropy });
     }

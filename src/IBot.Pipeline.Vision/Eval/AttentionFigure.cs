@@ -1,3 +1,5 @@
+using TorchSharp;
+using IBot.Pipeline.Vision.Runtime;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
@@ -26,11 +28,14 @@ public static class AttentionFigure
     {
         var (n, heads) = ((int)maps.shape[0], (int)maps.shape[1]);
         using var scope = NewDisposeScope();
-        var pictures = nn.functional.interpolate(images, size: [cell, cell], mode: InterpolationMode.Nearest).clamp(0, 1).contiguous(); // (N, 3, C, C)
+        using var zero = 0.ToScalar();
+        using var one = 1.ToScalar();
+        var pictures = nn.functional.interpolate(images, size: [cell, cell], mode: InterpolationMode.Nearest).clamp(zero, one).contiguous(); // (N, 3, C, C)
         var upsampled = nn.functional.interpolate(maps, size: [cell, cell], mode: InterpolationMode.Nearest);                           // (N, H, C, C)
         // Each map stretched from its own minimum to maximum, so weak structure stays visible.
         var low = upsampled.amin([2, 3], keepdim: true);
-        var scaled = upsampled.sub(low).div(upsampled.amax([2, 3], keepdim: true).sub(low).clamp_min(1e-12)).contiguous();
+        using var tiny = 1e-12.ToScalar();
+        var scaled = upsampled.sub(low).div(upsampled.amax([2, 3], keepdim: true).sub(low).clamp_min(tiny)).contiguous();
         var pix = pictures.data<float>().ToArray();
         var att = scaled.data<float>().ToArray();
         const int gap = 2;

@@ -1,3 +1,5 @@
+using TorchSharp;
+using IBot.Pipeline.Vision.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -43,10 +45,12 @@ public sealed class BankSgd : IDisposable
             var perHead = new long[p.dim()];
             Array.Fill(perHead, 1L);
             perHead[0] = -1;
-            var step = decays ? grad.add(p.mul(wd.view(perHead))) : grad;
-            if (buffers[i] is { } buffer) buffer.mul_(Momentum).add_(step);
+            var step = decays ? grad.add(p.mul(wd.view(perHead)), Scalars.One) : grad;
+            using var momentum = Momentum.ToScalar();
+            using var factor = lrFactor.ToScalar();
+            if (buffers[i] is { } buffer) buffer.mul_(momentum).add_(step, Scalars.One);
             else buffers[i] = step.clone().DetachFromDisposeScope();
-            p.sub_(buffers[i]!.mul(lr.view(perHead)).mul_(lrFactor));
+            p.sub_(buffers[i]!.mul(lr.view(perHead)).mul_(factor));
         }
     }
 

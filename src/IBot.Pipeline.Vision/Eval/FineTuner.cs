@@ -1,3 +1,5 @@
+using TorchSharp;
+using IBot.Pipeline.Vision.Runtime;
 using System.Globalization;
 using IBot.Pipeline.Abstractions.Data;
 using IBot.Pipeline.Vision.Data;
@@ -56,7 +58,7 @@ public static class FineTuner
                 optimizer.ZeroGrad();
                 loss.backward();
                 optimizer.Step();
-                lossSum.add_(loss.detach());
+                lossSum.add_(loss.detach(), Scalars.One);
                 it++;
             }
             losses[epoch] = lossSum.item<float>() / Math.Max(1, iterations);
@@ -89,8 +91,8 @@ public static class FineTuner
             using var _ = no_grad();
             var logits = model.call(tensor(batch.Pixels, [batch.Count, 3, size, size]).to(device));
             var (h1, h5) = TopK.Hits(logits, tensor(batch.Labels).to(device));
-            hits1.add_(h1);
-            hits5.add_(h5);
+            hits1.add_(h1, Scalars.One);
+            hits5.add_(h5, Scalars.One);
         }
         model.train(wasTraining);
         var scale = 100.0 / Math.Max(1, test.Count);

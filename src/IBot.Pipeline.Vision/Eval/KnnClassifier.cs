@@ -1,3 +1,5 @@
+using TorchSharp;
+using IBot.Pipeline.Vision.Runtime;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Eval;
@@ -38,8 +40,9 @@ public static class KnnClassifier
             var similarity = test.narrow(0, start, rows).mm(train);                      // (R, N)
             var (distances, indices) = similarity.topk(k, 1, largest: true, sorted: true); // (R, k)
             var neighbours = labels.index_select(0, indices.flatten()).view(rows, k);     // (R, k)
+            using var t = temperature.ToScalar();
             var votes = zeros(rows, numClasses, device: similarity.device)
-                .scatter_add_(1, neighbours, distances.div(temperature).exp());            // (R, C)
+                .scatter_add_(1, neighbours, distances.div(t).exp());                      // (R, C)
             var (_, predictions) = votes.sort(1, descending: true);
             var correct = predictions.eq(targets.narrow(0, start, rows).view(-1, 1));
             top1 += correct.narrow(1, 0, 1).sum().item<long>();

@@ -1,3 +1,5 @@
+using TorchSharp;
+using IBot.Pipeline.Vision.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -39,7 +41,7 @@ public sealed class LinearClassifierBank : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var logits = features.unsqueeze(0).matmul(weight.transpose(1, 2)); // (H, B, C)
-        return logits.add(bias.unsqueeze(1)).MoveToOuterDisposeScope();
+        return logits.add(bias.unsqueeze(1), Scalars.One).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)

@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Runtime;
 using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -53,7 +54,7 @@ public static class LinearProbe
                 // The sum of the heads' losses: each head gets exactly its own gradient.
                 perHead.sum().backward();
                 sgd.Step(factor);
-                lossSum.add_(perHead.detach());
+                lossSum.add_(perHead.detach(), Scalars.One);
                 batches++;
             }
             (top1[epoch], top5[epoch]) = Validate(bank, testFeatures, testLabels);
@@ -79,8 +80,8 @@ public static class LinearProbe
         {
             var count = Math.Min(chunk, n - start);
             var (h1, h5) = TopK.Hits(bank.call(features.narrow(0, start, count)), labels.narrow(0, start, count));
-            hits1.add_(h1);
-            hits5.add_(h5);
+            hits1.add_(h1, Scalars.One);
+            hits5.add_(h5, Scalars.One);
         }
         bank.train(wasTraining);
         var scale = 100.0 / Math.Max(1, n);

@@ -1,4 +1,6 @@
+using IBot.Pipeline.Vision.Runtime;
 using IBot.Pipeline.Vision.Train;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Loss;
@@ -59,17 +61,22 @@ public sealed class IBotLoss : nn.Module
             // [CLS]: cross-entropy of every (teacher crop q, student crop v ≠ q) pair, batch-averaged.
             var lossCls = ClsLoss(studentCls, studentLocalCls, teacherCls, epoch);
 
-            var studentPatchLogp = studentPatch.div(Options.StudentTemp).log_softmax(-1);                         // (G·B, P, K2)
+            using var studentTemp = Options.StudentTemp.ToScalar();
+            using var teacherTemp2 = teacherTemp2Schedule[epoch].ToScalar();
+            var studentPatchLogp = studentPatch.div(studentTemp).log_softmax(-1);                                 // (G·B, P, K2)
             Tensor teacherPatchP;
-            using (no_grad()) teacherPatchP = teacherPatch.sub(center2).div(teacherTemp2Schedule[epoch]).softmax(-1); // (G·B, P, K2)
+            using (no_grad()) teacherPatchP = teacherPatch.sub(center2).div(teacherTemp2).softmax(-1);  // (G·B, P, K2)
 
             // Patches: same crop only, masked positions, per image over max(1, #masked).
             var m = masks.reshape(masks.shape[0], -1).to(studentPatchLogp.dtype);                               // (G·B, P)
             var perPatch = teacherPatchP.mul(studentPatchLogp).sum(-1).neg();                                     // (G·B, P)
-            var perImage = perPatch.mul(m).sum(-1).div(m.sum(-1).clamp_min(1.0));                                // (G·B)
-            var lossPatch = perImage.view(g, b).mean(new long[] { 1 }).sum().div(g).mul(Options.Lambda2);
+            using var one = 1.0.ToScalar();
+            using var globalCrops = g.ToScalar();
+            using var lambda2 = Options.Lambda2.ToScalar();
+            var perImage = perPatch.mul(m).sum(-1).div(m.sum(-1).clamp_min(one));                                // (G·B)
+            var lossPatch = perImage.view(g, b).mean(new long[] { 1 }).sum().div(globalCrops).mul(lambda2);
 
-            parts = new IBotLossParts(lossCls.add(lossPatch).MoveToOuterDisposeScope(),
+            parts = new IBotLossParts(lossCls.add(lossPatch, Scalars.One).MoveToOuterDisposeScope(),
                 lossCls.MoveToOuterDisposeScope(), lossPatch.MoveToOuterDisposeScope());
         }
         UpdateCenter(teacherCls, teacherPatch);
@@ -128,15 +135,21 @@ public sealed class IBotLoss : nn.Module
         var gb = masks.shape[0];
         var b = gb / g;
         var selection = masks.reshape(gb, -1);                                                         // (G·B, P)
+        using var studentTemp = Options.StudentTemp.ToScalar();
+        using var teacherTemp2 = teacherTemp2Schedule[epoch].ToScalar();
+        using var one = 1.0.ToScalar();
+        using var images = gb.ToScalar();
+        using var globalCrops = g.ToScalar();
+        using var lambda2 = Options.Lambda2.ToScalar();
         Tensor teacherP;
         using (no_grad())
-            teacherP = teacherMaskedPatch.sub(center2.view(1, -1)).div(teacherTemp2Schedule[epoch]).softmax(-1); // (M, K2)
-        var perPosition = teacherP.mul(studentMaskedPatch.div(Options.StudentTemp).log_softmax(-1)).sum(-1).neg(); // (M)
-        var image = arange(gb, device: masks.device).unsqueeze(1).expand(gb, selection.shape[1]).masked_select(selection); // (M)
-        var perImage = zeros(gb, dtype: perPosition.dtype, device: perPosition.device).index_add(0, image, perPosition, 1.0)
-            .div(selection.sum(-1).to(perPosition.dtype).clamp_min(1.0));                                // (G·B)
-        var lossPatch = perImage.view(g, b).mean(new long[] { 1 }).sum().div(g).mul(Options.Lambda2);
-        return new IBotLossParts(lossCls.add(lossPatch).MoveToOuterDisposeScope(),
+            teacherP = teacherMaskedPatch.sub(center2.view(1, -1)).div(teacherTemp2).softmax(-1); // (M, K2)
+        var perPosition = teacherP.mul(studentMaskedPatch.div(studentTemp).log_softmax(-1)).sum(-1).neg(); // (M)
+        var image = arange(Scalars.Zero, images, Scalars.One, device: masks.device).unsqueeze(1).expand(gb, selection.shape[1]).masked_select(selection); // (M)
+        var perImage = zeros(gb, dtype: perPosition.dtype, device: perPosition.device).index_add(0, image, perPosition, one)
+            .div(selection.sum(-1).to(perPosition.dtype).clamp_min(one));                                // (G·B)
+        var lossPatch = perImage.view(g, b).mean(new long[] { 1 }).sum().div(globalCrops).mul(lambda2);
+        return new IBotLossParts(lossCls.add(lossPatch, Scalars.One).MoveToOuterDisposeScope(),
             lossCls.MoveToOuterDisposeScope(), lossPatch.MoveToOuterDisposeScope());
     }
 
@@ -147,13 +160,20 @@ public sealed class IBotLoss : nn.Module
         var allCls = studentLocalCls is null ? studentCls : cat([studentCls, studentLocalCls], 0);
         var b = studentCls.shape[0] / g;
         var crops = allCls.shape[0] / b;
-        var studentLogp = allCls.div(Options.StudentTemp).log_softmax(-1).view(crops, b, -1);                  // (C, B, K)
+        using var studentTemp = Options.StudentTemp.ToScalar();
+        using var teacherTemp = teacherTempSchedule[epoch].ToScalar();
+        using var batch = b.ToScalar();
+        var studentLogp = allCls.div(studentTemp).log_softmax(-1).view(crops, b, -1);                           // (C, B, K)
         Tensor teacherP;
-        using (no_grad()) teacherP = teacherCls.sub(center).div(teacherTempSchedule[epoch]).softmax(-1).view(g, b, -1); // (G, B, K)
-        var pairLoss = einsum("qbk,vbk->qv", teacherP, studentLogp).neg().div(b);                               // (G, C)
+        using (no_grad()) teacherP = teacherCls.sub(center).div(teacherTemp).softmax(-1).view(g, b, -1); // (G, B, K)
+        var pairLoss = einsum("qbk,vbk->qv", teacherP, studentLogp).neg().div(batch);                           // (G, C)
         var sameCrop = eye(g, crops, dtype: ScalarType.Bool, device: pairLoss.device);
         var terms = g * crops - g;
-        return terms > 0 ? pairLoss.masked_fill(sameCrop, 0.0).sum().div(terms).mul(Options.Lambda1) : zeros_like(pairLoss.sum());
+        if (terms <= 0) return zeros_like(pairLoss.sum());
+        using var zero = 0.0.ToScalar();
+        using var pairs = terms.ToScalar();
+        using var lambda1 = Options.Lambda1.ToScalar();
+        return pairLoss.masked_fill(sameCrop, zero).sum().div(pairs).mul(lambda1);
     }
 
     /// <summary>EMA of the batch mean of teacher outputs, in place: center ← m·center + (1 − m)·mean.</summary>
@@ -161,7 +181,8 @@ public sealed class IBotLoss : nn.Module
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        UpdateCenters(teacherCls, teacherPatch.mean(new long[] { 1 }).sum(0, keepdim: true).div(teacherPatch.shape[0])); // (1, K2)
+        using var count = teacherPatch.shape[0].ToScalar();
+        UpdateCenters(teacherCls, teacherPatch.mean(new long[] { 1 }).sum(0, keepdim: true).div(count)); // (1, K2)
     }
 
     /// <summary>As <see cref="UpdateCenter"/>, given the mean patch output (1, K2) already.</summary>
@@ -169,7 +190,8 @@ public sealed class IBotLoss : nn.Module
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        UpdateCentersFromMeans(teacherCls.sum(0, keepdim: true).div(teacherCls.shape[0]), teacherPatchMean);
+        using var count = teacherCls.shape[0].ToScalar();
+        UpdateCentersFromMeans(teacherCls.sum(0, keepdim: true).div(count), teacherPatchMean);
     }
 
     /// <summary>center ← m·center + (1 − m)·mean for both centers, given the batch means of the
@@ -178,8 +200,12 @@ public sealed class IBotLoss : nn.Module
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        center.mul_(Options.CenterMomentum).add_(clsMean.view(1, -1).mul(1 - Options.CenterMomentum));
-        center2.mul_(Options.CenterMomentum2).add_(patchMean.view(1, 1, -1).mul(1 - Options.CenterMomentum2));
+        using var m = Options.CenterMomentum.ToScalar();
+        using var rest = (1 - Options.CenterMomentum).ToScalar();
+        using var m2 = Options.CenterMomentum2.ToScalar();
+        using var rest2 = (1 - Options.CenterMomentum2).ToScalar();
+        center.mul_(m).add_(clsMean.view(1, -1).mul(rest), Scalars.One);
+        center2.mul_(m2).add_(patchMean.view(1, 1, -1).mul(rest2), Scalars.One);
     }
 
     protected override void Dispose(bool disposing)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -47,7 +48,8 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (q, k, v, b, n, c) = Split(x);
-        var attn = q.matmul(k.transpose(-2, -1)).mul(scale).softmax(-1); // (B, H, N, N)
+        using var scaleScalar = scale.ToScalar();
+        var attn = q.matmul(k.transpose(-2, -1)).mul(scaleScalar).softmax(-1); // (B, H, N, N)
         var y = attn.matmul(v).transpose(1, 2).reshape(b, n, c);
         return (Dense.Apply(proj, y).MoveToOuterDisposeScope(), attn.MoveToOuterDisposeScope());
     }

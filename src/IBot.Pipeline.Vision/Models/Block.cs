@@ -1,3 +1,5 @@
+using IBot.Pipeline.Vision.Runtime;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -48,7 +50,8 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (b, n, d) = (x.shape[0], x.shape[1], x.shape[2]);
-        var sampleOfRow = rows.div(n, rounding_mode: RoundingMode.floor);
+        using var tokens = n.ToScalar();
+        var sampleOfRow = rows.div(tokens, rounding_mode: RoundingMode.floor);
         var y = x.reshape(b * n, d).index_select(0, rows);                       // (R, D)
         y = AddBranch(y, attn.ForwardRows(norm1.call(x), rows), BranchScale(b, x, draws)?.index_select(0, sampleOfRow).unsqueeze(1));
         y = AddBranch(y, mlp.call(norm2.call(y)), BranchScale(b, x, draws)?.index_select(0, sampleOfRow).unsqueeze(1));
@@ -69,16 +72,16 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     /// then adds; one fused addcmul saves two passes over the activations (and their backward),
     /// at most one rounding apart.
     /// </summary>
-    private static Tensor AddBranch(Tensor x, Tensor branch, Tensor? scale) => scale is null ? x + branch : x.addcmul(branch, scale, 1);
+    private static Tensor AddBranch(Tensor x, Tensor branch, Tensor? scale) => scale is null ? x.add(branch, Scalars.One) : x.addcmul(branch, scale, Scalars.One);
 
     /// <summary>Per-sample scale of a residual branch, (B), or null without stochastic depth: one
     /// draw per sample, kept where floor(U[0,1) + keep) is 1, as the reference draws it.</summary>
     private Tensor? BranchScale(long batch, Tensor like, StochasticDepthDraws? draws)
     {
         if (DrawsPerForward == 0) return null;
-        var keep = 1.0 - dropPath;
+        using var keep = (1.0 - dropPath).ToScalar();
         var uniform = draws?.Take(batch).to(like.dtype) ?? rand(batch, dtype: like.dtype, device: like.device);
-        return (uniform + keep).floor_().div_(keep);
+        return uniform.add(keep, Scalars.One).floor_().div_(keep);
     }
 
     protected override void Dispose(bool disposing)

@@ -1,3 +1,5 @@
+using IBot.Pipeline.Vision.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Models;
@@ -40,7 +42,8 @@ public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
         var b = images.shape[0];
         var n = backbone.TokenCount(images.shape[2], images.shape[3]);
         var masked = masks.reshape(b, -1).nonzero();                                   // (M, 2): image, patch
-        var patchRows = masked.select(1, 0).mul(n).add_(masked.select(1, 1)).add_(1);  // b·N + 1 + p
+        using var tokenCount = n.ToScalar();
+        var patchRows = masked.select(1, 0).mul(tokenCount).add_(masked.select(1, 1), Scalars.One).add_(Scalars.One, Scalars.One); // b·N + 1 + p
         var rows = cat([ClsRows(b, n, images.device), patchRows], 0);                  // (B + M)
         using var tokens = backbone.ForwardRows(images, masks, rows, draws);                // (B + M, D)
         var output = head.ForwardRows(tokens, b);
@@ -69,7 +72,13 @@ public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
     }
 
     /// <summary>Where each image's [CLS] token sits among the flattened (B·N) tokens.</summary>
-    private static Tensor ClsRows(long b, long n, Device device) => arange(0, b * n, n, dtype: int64, device: device);
+    private static Tensor ClsRows(long b, long n, Device device)
+    {
+        using var start = 0.ToScalar();
+        using var stop = (b * n).ToScalar();
+        using var step = n.ToScalar();
+        return arange(start, stop, step, dtype: int64, device: device);
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,5 @@
+using TorchSharp;
+using IBot.Pipeline.Vision.Runtime;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Models;
@@ -13,9 +15,16 @@ internal static class Init
         // nn.init.trunc_normal_ returns ±std for every element, so it is not used.
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var bounds = tensor(new[] { (a - mean) / std, (b - mean) / std }, ScalarType.Float64).div(Math.Sqrt(2.0)).erf().add(1).div(2); // Φ(a), Φ(b)
+        using var sqrt2 = Math.Sqrt(2.0).ToScalar();
+        using var one = 1.ToScalar();
+        using var two = 2.ToScalar();
+        var bounds = tensor(new[] { (a - mean) / std, (b - mean) / std }, ScalarType.Float64).div(sqrt2).erf().add(one, Scalars.One).div(two); // Φ(a), Φ(b)
         var (low, high) = (bounds[0].item<double>(), bounds[1].item<double>());
-        t.uniform_(2 * low - 1, 2 * high - 1).erfinv_().mul_(std * Math.Sqrt(2.0)).add_(mean).clamp_(a, b);
+        using var scale = (std * Math.Sqrt(2.0)).ToScalar();
+        using var shift = mean.ToScalar();
+        using var lower = a.ToScalar();
+        using var upper = b.ToScalar();
+        t.uniform_(2 * low - 1, 2 * high - 1).erfinv_().mul_(scale).add_(shift, Scalars.One).clamp_(lower, upper);
     }
 
     /// <summary>The reference's <c>_init_weights</c> for a Linear: trunc-normal weight, zero bias.</summary>

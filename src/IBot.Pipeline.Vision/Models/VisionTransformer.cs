@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -135,7 +136,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         }
         x = x.flatten(2).transpose(1, 2);                            // (B, h'w', D)
         x = cat([cls_token.expand(b, -1, -1), x], 1);                // (B, 1 + h'w', D)
-        return x + InterpolatePosEncoding(x, h, w);
+        return x.add(InterpolatePosEncoding(x, h, w), Scalars.One);
     }
 
     /// <summary>The position embedding for an input of h × w pixels. Resized exactly as the

@@ -1,3 +1,5 @@
+using TorchSharp;
+using IBot.Pipeline.Vision.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,7 +25,8 @@ public sealed class VitClassifier : nn.Module<Tensor, Tensor>
         RegisterComponents();
         Init.Linear(head);
         using var _ = no_grad();
-        head.weight!.mul_(initScale);
+        using var scale = initScale.ToScalar();
+        head.weight!.mul_(scale);
     }
 
     public VisionTransformer Backbone => backbone;

@@ -1,3 +1,5 @@
+using IBot.Pipeline.Vision.Runtime;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -75,14 +77,22 @@ public sealed class AdamW : IDisposable
                     state[p] = s = new State(zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope());
                 using var scope = NewDisposeScope();
                 s.Step++;
-                p.mul_(1 - group.LearningRate * group.WeightDecay);
-                s.ExpAvg.mul_(Beta1).add_(grad, 1 - Beta1);
-                s.ExpAvgSq.mul_(Beta2).addcmul_(grad, grad, 1 - Beta2);
                 var biasCorrection1 = 1 - Math.Pow(Beta1, s.Step);
                 var biasCorrection2 = 1 - Math.Pow(Beta2, s.Step);
                 var stepSize = group.LearningRate / biasCorrection1;
-                var denom = s.ExpAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(Eps);
-                p.addcdiv_(s.ExpAvg, denom, -stepSize);
+                using var decay = (1 - group.LearningRate * group.WeightDecay).ToScalar();
+                using var beta1 = Beta1.ToScalar();
+                using var rest1 = (1 - Beta1).ToScalar();
+                using var beta2 = Beta2.ToScalar();
+                using var rest2 = (1 - Beta2).ToScalar();
+                using var correction2 = Math.Sqrt(biasCorrection2).ToScalar();
+                using var eps = Eps.ToScalar();
+                using var negativeStep = (-stepSize).ToScalar();
+                p.mul_(decay);
+                s.ExpAvg.mul_(beta1).add_(grad, rest1);
+                s.ExpAvgSq.mul_(beta2).addcmul_(grad, grad, rest2);
+                var denom = s.ExpAvgSq.sqrt().div_(correction2).add_(eps, Scalars.One);
+                p.addcdiv_(s.ExpAvg, denom, negativeStep);
             }
         }
     }

@@ -1,3 +1,5 @@
+using IBot.Pipeline.Vision.Runtime;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,12 +17,15 @@ public static class GradientClipping
     public static void ClipPerParameter(IEnumerable<(string Name, Parameter Parameter)> parameters, double clip)
     {
         using var _ = no_grad();
+        using var eps = 1e-6.ToScalar();
+        using var limit = clip.ToScalar();
+        using var one = 1.0.ToScalar();
         foreach (var (_, p) in parameters)
         {
             var grad = p.grad;
             if (grad is null) continue;
             using var scope = NewDisposeScope();
-            var coefficient = grad.norm().add(1e-6).reciprocal().mul(clip).clamp_max(1.0);
+            var coefficient = grad.norm().add(eps, Scalars.One).reciprocal().mul(limit).clamp_max(one);
             grad.mul_(coefficient);
         }
     }

@@ -139,7 +139,7 @@ public sealed class IBotTrainStep : IDisposable
                     if (g is null) continue;
                     if (sum is not null)
                     {
-                        sum.add_(g);
+                        sum.add_(g, Scalars.One);
                         continue;
                     }
                     sum = g;                 // the first shard's gradient becomes the sum: no copy
@@ -152,7 +152,8 @@ public sealed class IBotTrainStep : IDisposable
             var total = SumInOrder(results.Select(r => r.Total));
             var cls = SumInOrder(results.Select(r => r.Cls));
             var patch = SumInOrder(results.Select(r => r.Patch));
-            var clsMean = SumInOrder(results.Select(r => r.TeacherClsSum)).div(globals.shape[0]);
+            using var globalRows = globals.shape[0].ToScalar();
+            var clsMean = SumInOrder(results.Select(r => r.TeacherClsSum)).div(globalRows);
             var patchMean = SumInOrder(results.Select(r => r.TeacherPatchMean));
             loss.UpdateCentersFromMeans(clsMean, patchMean);
             timings?.LapForwardBackward(results.Average(r => r.ForwardSeconds / Math.Max(r.ForwardSeconds + r.BackwardSeconds, 1e-9)));
@@ -193,16 +194,17 @@ public sealed class IBotTrainStep : IDisposable
         var studentLocalCls = locals is null ? null : student.ForwardCls(locals, localDraws); // (L·b, K)
         var parts = loss.Compute(studentOut.Cls, studentOut.Patches!, studentLocalCls,
             teacherOut.Cls, teacherOut.MaskedPatches, masks, epoch);
-        var total = share == 1.0 ? parts.Total : parts.Total.mul(share);
+        using var shareScalar = share.ToScalar();
+        var total = share == 1.0 ? parts.Total : parts.Total.mul(shareScalar);
         var forward = watch.Elapsed.TotalSeconds;
         var gradients = autograd.grad([total], trainable, allow_unused: true)
             .Select(g => g is null || g.IsInvalid ? null : g.DetachFromDisposeScope()).ToArray();
         return new ShardResult(
             total.detach().DetachFromDisposeScope(),
-            parts.Cls.detach().mul(share).DetachFromDisposeScope(),
-            parts.Patch.detach().mul(share).DetachFromDisposeScope(),
+            parts.Cls.detach().mul(shareScalar).DetachFromDisposeScope(),
+            parts.Patch.detach().mul(shareScalar).DetachFromDisposeScope(),
             teacherOut.Cls.sum(0, keepdim: true).DetachFromDisposeScope(),
-            teacherOut.PatchMean.mul(share).DetachFromDisposeScope(),
+            teacherOut.PatchMean.mul(shareScalar).DetachFromDisposeScope(),
             gradients, forward, watch.Elapsed.TotalSeconds - forward);
     }
 
@@ -210,14 +212,22 @@ public sealed class IBotTrainStep : IDisposable
     private static Tensor SumInOrder(IEnumerable<Tensor> values)
     {
         Tensor? sum = null;
-        foreach (var v in values) sum = sum is null ? v.clone() : sum.add_(v);
+        foreach (var v in values) sum = sum is null ? v.clone() : sum.add_(v, Scalars.One);
         return sum ?? throw new InvalidOperationException("no shard results");
     }
 
     /// <summary>Rows of a crop-major batch ((crop 0's images), (crop 1's), …) that hold images
     /// [start, start + count) of every crop.</summary>
     private static Tensor ShardRows(long crops, long images, long start, long count, Device device) =>
-        cat(Enumerable.Range(0, (int)crops).Select(c => arange(c * images + start, c * images + start + count, dtype: int64, device: device)).ToArray());
+        cat(Enumerable.Range(0, (int)crops).Select(c => Range(c * images + start, c * images + start + count, device)).ToArray());
+
+    /// <summary>arange(start, stop) as int64 (see <see cref="Scalars"/> for why the bounds are held).</summary>
+    private static Tensor Range(long start, long stop, Device device)
+    {
+        using var from = start.ToScalar();
+        using var to = stop.ToScalar();
+        return arange(from, to, Scalars.One, dtype: int64, device: device);
+    }
 
     /// <summary>Live TorchSharp tensors created by each thread the step runs on, the caller's first
     /// (TorchSharp counts per thread), for leak checks.</summary>

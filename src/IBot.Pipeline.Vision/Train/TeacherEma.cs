@@ -1,3 +1,5 @@
+using IBot.Pipeline.Vision.Runtime;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -32,11 +34,13 @@ public sealed class TeacherEma
     public void Update(double momentum)
     {
         using var _ = no_grad();
+        using var m = momentum.ToScalar();
+        using var rest = (1 - momentum).ToScalar();
         foreach (var (student, teacher) in pairs)
         {
             // Same operation order as the reference: mul_(m), then add_((1 − m)·θ_s).
-            using var scaled = student.mul(1 - momentum);
-            teacher.mul_(momentum).add_(scaled);
+            using var scaled = student.mul(rest);
+            teacher.mul_(m).add_(scaled, Scalars.One);
         }
     }
 }
