@@ -7,17 +7,20 @@ namespace IBot.Pipeline.Vision.Benchmarks;
 
 /// <summary>End-to-end training speed of a spec, real data included, and where the time goes.</summary>
 public sealed record SpecTrainBenchmarkResult(string Spec, string Device, int Threads, int BatchSize, int Steps,
-    double ImagesPerSecond, double MedianStepImagesPerSecond, double DataWaitSeconds, double ForwardSeconds, double BackwardSeconds, double OptimizerSeconds, double EmaSeconds);
+    double ImagesPerSecond, double MedianStepImagesPerSecond, double DataWaitSeconds, double ForwardSeconds, double BackwardSeconds, double OptimizerSeconds, double EmaSeconds,
+    double MatmulGflops);
 
 /// <summary>Runs the first iterations of a spec's training (after untimed warm-up steps) with the loader
 /// working ahead as in a run, timing data wait, forward, backward (with clipping), optimiser step
 /// and teacher EMA. The phase timing synchronises the device, so the total is a little above a
-/// real run's.</summary>
+/// real run's. The machine's matmul speed (<see cref="MatmulCeiling"/>) is measured before and
+/// after the steps and reported as their mean, so that speeds from different sittings can be compared.</summary>
 public static class SpecTrainBenchmark
 {
     public static SpecTrainBenchmarkResult Run(TrainingPlan plan, int steps, int warmup = 3)
     {
         using var session = new TrainingSession(plan);
+        var matmulBefore = MatmulCeiling.Measure(plan.Device);
         var sync = plan.Device.type == TorchSharp.DeviceType.CUDA ? () => cuda.synchronize() : (Action)(() => { });
         var timings = new StepTimings(sync);
         var untimed = new StepTimings(sync);
@@ -50,8 +53,10 @@ public static class SpecTrainBenchmark
         if (timings.Steps == 0)
             throw new InvalidOperationException($"one epoch has {iteration} batches, fewer than the {warmup} warm-up steps");
         var seconds = timings.Total;
+        var matmul = (matmulBefore + MatmulCeiling.Measure(plan.Device)) / 2;
         return new SpecTrainBenchmarkResult(plan.Name, plan.Device.ToString(), get_num_threads(), plan.Settings.BatchSize, timings.Steps,
-            images / seconds, Median(stepImagesPerSecond), timings.DataWait, timings.Forward, timings.Backward, timings.OptimizerStep, timings.Ema);
+            images / seconds, Median(stepImagesPerSecond), timings.DataWait, timings.Forward, timings.Backward, timings.OptimizerStep, timings.Ema,
+            matmul);
     }
 
     /// <summary>The median step's speed: steady throughput, robust to a step slowed by something else on the machine.</summary>
