@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using IBot.Pipeline.Abstractions.Runtime;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -14,8 +14,6 @@ public sealed class EvaluationLog(string runFolder)
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
-
-    private readonly Dictionary<(string, DateTime), string> digests = [];
 
     public string Path => System.IO.Path.Combine(runFolder, FileName);
 
@@ -39,16 +37,8 @@ public sealed class EvaluationLog(string runFolder)
         }
     }
 
-    /// <summary>The checkpoint entry for <paramref name="path"/>, hashing each version of the file once.</summary>
-    public EvaluatedCheckpoint Describe(string path, int? epoch)
-    {
-        var full = System.IO.Path.GetFullPath(path);
-        var key = (full, File.GetLastWriteTimeUtc(full));
-        if (!digests.TryGetValue(key, out var sha))
-        {
-            using var stream = File.OpenRead(full);
-            digests[key] = sha = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-        return new EvaluatedCheckpoint(full, sha, epoch);
-    }
+    /// <summary>The checkpoint entry for <paramref name="path"/>; each version of the file is read
+    /// once per process (<see cref="FileDigests"/>), whether here or for the lineage record.</summary>
+    public static EvaluatedCheckpoint Describe(string path, int? epoch) =>
+        new(System.IO.Path.GetFullPath(path), FileDigests.Sha256(path), epoch);
 }

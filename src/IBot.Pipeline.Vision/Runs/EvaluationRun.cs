@@ -45,7 +45,7 @@ public sealed class EvaluationRun(VitSpec backbone, string weightsPath, IImageSo
             observer.Evaluated(e.Name, 0, result);
             // The weights file is the evaluated state; which network in it is the backbone spec's choice.
             evaluations.Append(new EvaluationRecord(DateTime.UtcNow, Path.GetFileName(Path.GetFullPath(runFolder)), e.Name, e.Kind ?? e.Name,
-                EvaluationLog.OptionsJson(e.Options), backbone.Network, 0, evaluations.Describe(weightsPath, null), result, watch.Elapsed.TotalSeconds));
+                EvaluationLog.OptionsJson(e.Options), backbone.Network, 0, EvaluationLog.Describe(weightsPath, null), result, watch.Elapsed.TotalSeconds));
             foreach (var (k, v) in result)
             {
                 metrics[$"{e.Name}_{k}"] = v;

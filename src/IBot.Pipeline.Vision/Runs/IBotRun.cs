@@ -89,7 +89,7 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
                 observer.Evaluated(e.Name, epoch, metrics);
                 evaluations.Append(new EvaluationRecord(DateTime.UtcNow, Path.GetFileName(Path.GetFullPath(runFolder)), e.Name, e.Kind ?? e.Name,
                     EvaluationLog.OptionsJson(e.Options), e.Network, epoch,
-                    savedEpoch == epoch && File.Exists(CheckpointPath) ? evaluations.Describe(CheckpointPath, epoch) : null, metrics, watch.Elapsed.TotalSeconds));
+                    savedEpoch == epoch && File.Exists(CheckpointPath) ? EvaluationLog.Describe(CheckpointPath, epoch) : null, metrics, watch.Elapsed.TotalSeconds));
                 foreach (var (k, v) in metrics)
                 {
                     var name = $"{e.Name}_{k}";

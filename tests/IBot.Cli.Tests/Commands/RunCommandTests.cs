@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IBot.Cli.Infrastructure;
+using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Lineage.Graph;
 using IBot.Pipeline.Lineage.Lite;
 using IBot.Pipeline.Lineage.Model;
@@ -24,8 +25,10 @@ public sealed class RunCommandTests : IDisposable
         await File.WriteAllTextAsync(spec, TinySpec);
         var workspace = Path.Combine(dir, "ws");
         var console = new TestConsole().Width(300);
+        var readsBefore = FileDigests.Reads;
         var code = await CliApp.RunAsync(console, ["run", spec, "--workspace", workspace, "--device", "cpu", "--json"], catalog: () => Catalog.Create([]));
         Assert.True(code == 0, console.Output);
+        var fileReads = FileDigests.Reads - readsBefore;
         using var result = JsonDocument.Parse(console.Output);
         var runId = result.RootElement.GetProperty("run_id").GetString()!;
         Assert.Equal("completed", result.RootElement.GetProperty("status").GetString());
@@ -73,6 +76,10 @@ public sealed class RunCommandTests : IDisposable
 
         // Lineage: the exported file is derived from the run's checkpoint, so its evaluation traces back to the run.
         var store = new LiteLineageStore(Path.Combine(workspace, "lineage.db"));
+        // Each checkpoint version was hashed once, for lineage and evaluations.jsonl together.
+        var checkpoints = store.RelationsFrom(runId).Count(r => r.Kind == RelationKinds.Produces);
+        Assert.True(checkpoints >= 2, $"{checkpoints} checkpoints recorded");
+        Assert.Equal(checkpoints, fileReads);
         var export = store.FindArtifactBySha256(FileHashes.Sha256(exported))!;
         Assert.Equal("export", export.Kind);
         Assert.Equal(runId, export.ProducedBy);
