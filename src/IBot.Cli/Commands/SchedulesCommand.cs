@@ -23,7 +23,7 @@ public sealed class SchedulesCommand(IAnsiConsole console) : Command<WorkspaceSe
         }
         var table = new Table().AddColumns("id", "cron", "spec", "last fired");
         foreach (var s in schedules)
-            table.AddRow(Markup.Escape(s.Id), Markup.Escape(s.Cron), Markup.Escape(s.SourcePath), s.LastFiredAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "never");
+            table.AddRow(Markup.Escape(s.Id), Markup.Escape(s.Cron), Markup.Escape(s.SourcePath), s.LastFiredAt?.ToUniversalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "never");
         console.Write(table);
         return 0;
     }

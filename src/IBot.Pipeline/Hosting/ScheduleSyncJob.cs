@@ -5,7 +5,11 @@ using Quartz;
 namespace IBot.Pipeline.Hosting;
 
 /// <summary>Quartz job: makes the scheduler's cron triggers match the stored schedules, so
-/// <c>ibot submit</c> and <c>ibot schedules remove</c> take effect on a running service.</summary>
+/// <c>ibot submit</c> and <c>ibot schedules remove</c> take effect on a running service. A
+/// schedule that missed fire times while no service ran (its next fire after the last one, or
+/// after its creation, has passed) fires once as soon as it is picked up, then keeps its cron:
+/// Quartz's own "fire once now" misfire policy for cron triggers, and cron's "catch up once"
+/// (anacron, systemd's Persistent=true).</summary>
 [DisallowConcurrentExecution]
 public sealed class ScheduleSyncJob(IScheduleStore schedules, ILogger<ScheduleSyncJob> logger) : IJob
 {
@@ -33,6 +37,21 @@ public sealed class ScheduleSyncJob(IScheduleStore schedules, ILogger<ScheduleSy
                 .Build();
             await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellationToken);
             logger.LogInformation("schedule {Schedule} ({Cron}) active; next fire {Next}", entry.Id, entry.Cron, trigger.GetFireTimeAfter(DateTimeOffset.UtcNow));
+            if (MissedFire(entry, DateTimeOffset.UtcNow) is { } missed)
+            {
+                logger.LogInformation("schedule {Schedule} missed its fire at {Missed} while no service ran: firing once now", entry.Id, missed);
+                await scheduler.TriggerJob(job.Key, cancellationToken);
+            }
         }
+    }
+
+    /// <summary>The first fire time after the schedule last fired (or, never fired, after it was
+    /// created) if that time is before <paramref name="now"/>; null when nothing was missed (a fire due now is the trigger's own).</summary>
+    public static DateTimeOffset? MissedFire(ScheduleEntry entry, DateTimeOffset now)
+    {
+        // Local time by default, as for the trigger WithCronSchedule builds.
+        var cron = new CronExpression(entry.Cron);
+        var since = new DateTimeOffset((entry.LastFiredAt ?? entry.CreatedAt).ToUniversalTime(), TimeSpan.Zero);
+        return cron.GetNextValidTimeAfter(since) is { } next && next < now ? next : null;
     }
 }

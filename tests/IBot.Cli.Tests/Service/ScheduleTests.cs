@@ -47,5 +47,40 @@ public sealed class ScheduleTests : IDisposable
         Assert.Equal(2, (await kit.Cli("schedules", "remove", id)).Code);
     }
 
+    [Fact]
+    public async Task A_fire_missed_while_no_service_ran_is_made_up_once()
+    {
+        // New Year's midnight, last fired two years ago: at least one fire was missed.
+        var spec = kit.WriteSpec("yearly.yaml", "schedule: \"0 0 0 1 1 ?\"");
+        var (code, output) = await kit.Cli("submit", spec, "--json");
+        Assert.True(code == 0, output);
+        string id;
+        using (var json = JsonDocument.Parse(output)) id = json.RootElement.GetProperty("schedule_id").GetString()!;
+        var schedules = new LiteDbScheduleStore(new QueueDatabase(kit.Workspace.QueueDatabase));
+        schedules.MarkFired(id, DateTime.UtcNow.AddYears(-2));
+
+        using (var host = kit.Host(slots: 1))
+        {
+            await host.StartAsync();
+            await ServiceTestKit.Until(() => kit.Queue.List().Count >= 1, "the missed fire to be made up", seconds: 60);
+            await Task.Delay(2000);
+            Assert.Single(kit.Queue.List());                      // once, not once per missed year
+            foreach (var r in kit.Queue.List(RunState.Queued)) await kit.Cli("cancel", r.Id);
+            await ServiceTestKit.Until(kit.Idle, "the fired run to end");
+            await host.StopAsync();
+        }
+        var fired = schedules.List().Single(s => s.Id == id).LastFiredAt!.Value.ToUniversalTime();
+        Assert.True(DateTime.UtcNow - fired < TimeSpan.FromMinutes(5), $"last fired {fired:O}");
+
+        // A restart now has nothing to make up.
+        using (var host = kit.Host(slots: 1))
+        {
+            await host.StartAsync();
+            await Task.Delay(2000);
+            await host.StopAsync();
+        }
+        Assert.Single(kit.Queue.List());
+    }
+
     public void Dispose() => kit.Dispose();
 }
