@@ -63,12 +63,12 @@ public static partial class CurvesFigure
         Line(loss, epochs, log.Steps.Select(s => s.Loss), "total");
         Line(loss, epochs, log.Steps.Select(s => s.LossCls), "[CLS]");
         Line(loss, epochs, log.Steps.Select(s => s.LossPatch), "patch");
-        loss.ShowLegend(Alignment.UpperRight);
+        loss.ShowLegend(Edge.Right); // beside the data: the curves' ends are what one reads
         yield return loss;
 
         var lr = Panel("Learning rate", "lr");
         Line(lr, epochs, log.Steps.Select(s => s.Lr), "lr");
-        lr.ShowLegend(Alignment.UpperRight);
+        lr.HideLegend(); // one series: the title names it
         yield return lr;
 
         var plotted = log.Evaluations.Where(kv => !NotPlotted().IsMatch(kv.Key)).ToList();
@@ -91,7 +91,7 @@ public static partial class CurvesFigure
         {
             var speed = Panel("Training throughput", "images / s");
             Line(speed, log.Throughput.Select(t => (double)t.Epoch).ToArray(), log.Throughput.Select(t => t.ImagesPerSecond), "images/s", markers: true);
-            speed.ShowLegend(Alignment.UpperRight);
+            speed.HideLegend();
             yield return speed;
         }
     }
