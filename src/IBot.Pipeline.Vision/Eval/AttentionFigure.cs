@@ -28,9 +28,7 @@ public static class AttentionFigure
     {
         var (n, heads) = ((int)maps.shape[0], (int)maps.shape[1]);
         using var scope = NewDisposeScope();
-        using var zero = 0.ToScalar();
-        using var one = 1.ToScalar();
-        var pictures = nn.functional.interpolate(images, size: [cell, cell], mode: InterpolationMode.Nearest).clamp(zero, one).contiguous(); // (N, 3, C, C)
+        var pictures = nn.functional.interpolate(images, size: [cell, cell], mode: InterpolationMode.Nearest).clamp(Scalars.Zero, Scalars.One).contiguous(); // (N, 3, C, C)
         var upsampled = nn.functional.interpolate(maps, size: [cell, cell], mode: InterpolationMode.Nearest);                           // (N, H, C, C)
         // Each map stretched from its own minimum to maximum, so weak structure stays visible.
         var low = upsampled.amin([2, 3], keepdim: true);

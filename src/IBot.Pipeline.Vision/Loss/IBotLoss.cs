@@ -138,14 +138,13 @@ public sealed class IBotLoss : nn.Module
         using var studentTemp = Options.StudentTemp.ToScalar();
         using var teacherTemp2 = teacherTemp2Schedule[epoch].ToScalar();
         using var one = 1.0.ToScalar();
-        using var images = gb.ToScalar();
         using var globalCrops = g.ToScalar();
         using var lambda2 = Options.Lambda2.ToScalar();
         Tensor teacherP;
         using (no_grad())
             teacherP = teacherMaskedPatch.sub(center2.view(1, -1)).div(teacherTemp2).softmax(-1); // (M, K2)
         var perPosition = teacherP.mul(studentMaskedPatch.div(studentTemp).log_softmax(-1)).sum(-1).neg(); // (M)
-        var image = arange(Scalars.Zero, images, Scalars.One, device: masks.device).unsqueeze(1).expand(gb, selection.shape[1]).masked_select(selection); // (M)
+        var image = Scalars.Arange(0, gb, 1, masks.device).unsqueeze(1).expand(gb, selection.shape[1]).masked_select(selection); // (M)
         var perImage = zeros(gb, dtype: perPosition.dtype, device: perPosition.device).index_add(0, image, perPosition, one)
             .div(selection.sum(-1).to(perPosition.dtype).clamp_min(one));                                // (G·B)
         var lossPatch = perImage.view(g, b).mean(new long[] { 1 }).sum().div(globalCrops).mul(lambda2);

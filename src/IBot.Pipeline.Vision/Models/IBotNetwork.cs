@@ -72,13 +72,7 @@ public sealed class IBotNetwork : nn.Module<Tensor, HeadOutput>
     }
 
     /// <summary>Where each image's [CLS] token sits among the flattened (B·N) tokens.</summary>
-    private static Tensor ClsRows(long b, long n, Device device)
-    {
-        using var start = 0.ToScalar();
-        using var stop = (b * n).ToScalar();
-        using var step = n.ToScalar();
-        return arange(start, stop, step, dtype: int64, device: device);
-    }
+    private static Tensor ClsRows(long b, long n, Device device) => Scalars.Arange(0, b * n, n, device);
 
     protected override void Dispose(bool disposing)
     {

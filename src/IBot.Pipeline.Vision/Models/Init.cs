@@ -16,9 +16,8 @@ internal static class Init
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         using var sqrt2 = Math.Sqrt(2.0).ToScalar();
-        using var one = 1.ToScalar();
         using var two = 2.ToScalar();
-        var bounds = tensor(new[] { (a - mean) / std, (b - mean) / std }, ScalarType.Float64).div(sqrt2).erf().add(one, Scalars.One).div(two); // Φ(a), Φ(b)
+        var bounds = tensor(new[] { (a - mean) / std, (b - mean) / std }, ScalarType.Float64).div(sqrt2).erf().add(Scalars.One, Scalars.One).div(two); // Φ(a), Φ(b)
         var (low, high) = (bounds[0].item<double>(), bounds[1].item<double>());
         using var scale = (std * Math.Sqrt(2.0)).ToScalar();
         using var shift = mean.ToScalar();

@@ -23,6 +23,15 @@ internal static class Scalars
     /// <summary>The integer 1: the alpha of a plain add or sub, as TorchSharp's own overloads pass it.</summary>
     public static readonly Scalar One = 1.ToScalar();
 
-    /// <summary>The integer 0 (the start of an arange).</summary>
+    /// <summary>The integer 0.</summary>
     public static readonly Scalar Zero = 0.ToScalar();
+
+    /// <summary>arange(start, stop, step) as int64 indices, its bounds held across the call.</summary>
+    public static torch.Tensor Arange(long start, long stop, long step, torch.Device device)
+    {
+        using var from = start.ToScalar();
+        using var to = stop.ToScalar();
+        using var by = step.ToScalar();
+        return torch.arange(from, to, by, dtype: torch.int64, device: device);
+    }
 }

@@ -219,15 +219,7 @@ public sealed class IBotTrainStep : IDisposable
     /// <summary>Rows of a crop-major batch ((crop 0's images), (crop 1's), …) that hold images
     /// [start, start + count) of every crop.</summary>
     private static Tensor ShardRows(long crops, long images, long start, long count, Device device) =>
-        cat(Enumerable.Range(0, (int)crops).Select(c => Range(c * images + start, c * images + start + count, device)).ToArray());
-
-    /// <summary>arange(start, stop) as int64 (see <see cref="Scalars"/> for why the bounds are held).</summary>
-    private static Tensor Range(long start, long stop, Device device)
-    {
-        using var from = start.ToScalar();
-        using var to = stop.ToScalar();
-        return arange(from, to, Scalars.One, dtype: int64, device: device);
-    }
+        cat(Enumerable.Range(0, (int)crops).Select(c => Scalars.Arange(c * images + start, c * images + start + count, 1, device)).ToArray());
 
     /// <summary>Live TorchSharp tensors created by each thread the step runs on, the caller's first
     /// (TorchSharp counts per thread), for leak checks.</summary>

@@ -142,13 +142,13 @@ public sealed class ScalarLifetimeTests
     {
         var store = call.Next;
         if (store.OpCode == OpCodes.Stsfld) return ((FieldReference)store.Operand).Resolve() is { IsStatic: true, IsInitOnly: true };
-        var slot = StoredSlot(method, store);
+        var slot = StoredSlot(store);
         if (slot is null) return false;
-        return method.Body.Instructions.Any(i => Equals(LoadedSlot(method, i), slot) && i.Next is { } next
+        return method.Body.Instructions.Any(i => Equals(LoadedSlot(i), slot) && i.Next is { } next
             && (next.OpCode == OpCodes.Callvirt || next.OpCode == OpCodes.Call) && next.Operand is MethodReference { Name: "Dispose" });
     }
 
-    private static object? StoredSlot(MethodDefinition method, Instruction i) => i.OpCode.Code switch
+    private static object? StoredSlot(Instruction i) => i.OpCode.Code switch
     {
         Code.Stloc_0 => 0, Code.Stloc_1 => 1, Code.Stloc_2 => 2, Code.Stloc_3 => 3,
         Code.Stloc or Code.Stloc_S => ((VariableDefinition)i.Operand).Index,
@@ -156,7 +156,7 @@ public sealed class ScalarLifetimeTests
         _ => null,
     };
 
-    private static object? LoadedSlot(MethodDefinition method, Instruction i) => i.OpCode.Code switch
+    private static object? LoadedSlot(Instruction i) => i.OpCode.Code switch
     {
         Code.Ldloc_0 => 0, Code.Ldloc_1 => 1, Code.Ldloc_2 => 2, Code.Ldloc_3 => 3,
         Code.Ldloc or Code.Ldloc_S => ((VariableDefinition)i.Operand).Index,
