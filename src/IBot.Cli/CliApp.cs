@@ -59,6 +59,11 @@ public static class CliApp
         services.AddSingleton(console);
         // Built lazily: commands that never touch specs do not load plugins.
         services.AddSingleton(_ => catalog is null ? Catalog.Create() : catalog());
+        // The tensor runtime behind the engine's interfaces, and the engine's run worker.
+        services.AddSingleton<IBot.Pipeline.Vision.Runtime.TorchRuntime>();
+        services.AddSingleton<IBot.Pipeline.Abstractions.Runtime.IRuntimeInfo>(p => p.GetRequiredService<IBot.Pipeline.Vision.Runtime.TorchRuntime>());
+        services.AddSingleton<IBot.Pipeline.Abstractions.Runtime.IBackboneExporter>(p => p.GetRequiredService<IBot.Pipeline.Vision.Runtime.TorchRuntime>());
+        services.AddSingleton(p => new IBot.Pipeline.Runs.RunWorker(p.GetRequiredService<ComponentCatalog>(), p.GetRequiredService<IBot.Pipeline.Abstractions.Runtime.IRuntimeInfo>()));
         var app = new CommandApp(new TypeRegistrar(services));
         app.Configure(config =>
         {

@@ -1,15 +1,16 @@
 using System.ComponentModel;
 using IBot.Cli.Output;
 using IBot.Pipeline.Abstractions.Runtime;
+using IBot.Pipeline.Runs;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Benchmarks;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using static TorchSharp.torch;
 
 namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot bench train</c>: training-step throughput on random inputs, JSON on stdout.</summary>
-public sealed class BenchTrainCommand(IAnsiConsole console, IBot.Pipeline.Components.ComponentCatalog catalog) : Command<BenchTrainCommand.Settings>
+public sealed class BenchTrainCommand(IAnsiConsole console, IBot.Pipeline.Components.ComponentCatalog catalog, IRuntimeInfo runtime) : Command<BenchTrainCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -57,14 +58,12 @@ public sealed class BenchTrainCommand(IAnsiConsole console, IBot.Pipeline.Compon
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var spec = DeviceSpec.Parse(settings.Device);
-        var device = spec.Kind == DeviceKind.Cpu ? CPU : new Device(TorchSharp.DeviceType.CUDA, spec.Index);
         if (settings.Spec is not null)
         {
-            var resolved = new IBot.Pipeline.Specs.SpecValidator(catalog).Validate(settings.Spec, settings.Set);
-            var plan = Infrastructure.PlanBuilder.Build(resolved, DeviceSpec.Parse(settings.Device));
-            JsonOutput.Write(console, new[] { SpecTrainBenchmark.Run(plan, settings.Steps, settings.Warmup) });
+            JsonOutput.Write(console, new[] { SpecBenchmark.Run(catalog, runtime, settings.Spec, settings.Set, spec, settings.Steps, settings.Warmup) });
             return 0;
         }
+        var device = TorchDevices.Of(spec);
         var results = BenchSettings.ParseRecipes(settings.Recipe)!
             .Select(r => TrainBenchmark.Run(r, device, settings.Batch, settings.Steps, settings.Warmup))
             .ToList();

@@ -1,6 +1,6 @@
+using IBot.Pipeline.Lineage;
 using System.ComponentModel;
 using System.Globalization;
-using IBot.Cli.Lineage;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Graph;
@@ -26,7 +26,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var workspace = Workspace.Resolve(settings.Workspace);
-        var store = RunLineage.Open(workspace);
+        var store = LineageStores.Open(workspace);
         var diff = RunComparison.Of(ShowCommand.FindRun(store, settings.A, workspace), ShowCommand.FindRun(store, settings.B, workspace));
         if (settings.Json)
         {

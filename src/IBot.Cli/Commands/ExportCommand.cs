@@ -1,18 +1,15 @@
 using System.ComponentModel;
+using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Hosting;
-using IBot.Cli.Lineage;
-using IBot.Pipeline.Lineage;
-using IBot.Pipeline.Lineage.Model;
-using IBot.Pipeline.Lineage.Recording;
-using IBot.Pipeline.Vision.Checkpoints;
-using IBot.Pipeline.Vision.Runs;
+using IBot.Pipeline.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot export</c>: a run's backbone as safetensors under the reference parameter names.</summary>
-public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.Settings>
+public sealed class ExportCommand(IAnsiConsole console, IBackboneExporter exporter) : Command<ExportCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -41,44 +38,10 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var folder = Directory.Exists(settings.Run) ? settings.Run : Workspace.Resolve(settings.Workspace).RunFolder(settings.Run);
-        var checkpoint = Path.Combine(folder, "checkpoints", IBotRun.CheckpointFile);
-        if (!File.Exists(checkpoint)) throw new FileNotFoundException($"run '{settings.Run}' has no checkpoint ({checkpoint})", checkpoint);
-        var weights = TrainingCheckpoint.Backbone(checkpoint, settings.Network);
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = "ibot-pipeline/backbone/1",
-            ["network"] = settings.Network,
-            ["source"] = Path.GetFullPath(checkpoint),
-        };
-        SafeTensors.Save(settings.Out, weights, metadata);
-        console.MarkupLineInterpolated($"exported {weights.Count} {settings.Network} backbone tensors to [bold]{settings.Out}[/]");
-        RecordExport(Workspace.Resolve(settings.Workspace), checkpoint, settings.Out);
+        var network = settings.Network == "teacher" ? EvaluatedNetwork.Teacher : EvaluatedNetwork.Student;
+        var result = BackboneExport.Run(Workspace.Resolve(settings.Workspace), settings.Run, network, settings.Out, exporter);
+        console.MarkupLineInterpolated($"exported {result.Tensors} {settings.Network} backbone tensors to [bold]{result.Output}[/]");
+        if (result.LineageNote is { } note) console.MarkupLineInterpolated($"[grey]{note}[/]");
         return 0;
-    }
-
-    /// <summary>The export as an artifact derived from the checkpoint, so that an evaluation of the
-    /// exported file traces back to the run. The export itself stands if this fails.</summary>
-    private void RecordExport(Workspace workspace, string checkpoint, string output)
-    {
-        try
-        {
-            var store = RunLineage.Open(workspace);
-            if (store.FindArtifactBySha256(FileHashes.Sha256(checkpoint)) is not { } source)
-            {
-                console.MarkupLine("[grey]lineage: this checkpoint is not recorded (a run from before lineage?); the export is not linked to it[/]");
-                return;
-            }
-            var sha = FileHashes.Sha256(output);
-            var export = new ArtifactRecord(ArtifactRecord.IdOf(sha), sha, "export", Path.GetFullPath(output), new FileInfo(output).Length, source.ProducedBy, source.Epoch, DateTime.UtcNow);
-            var batch = new LineageBatch();
-            batch.Artifacts.Add(export);
-            batch.Relations.Add(new Relation(source.Id, RelationKinds.ExportedAs, export.Id));
-            store.Write(batch);
-        }
-        catch (LineageStoreException e)
-        {
-            console.MarkupLineInterpolated($"[yellow]lineage: the export is not recorded ({e.Message})[/]");
-        }
     }
 }

@@ -1,5 +1,5 @@
+using IBot.Pipeline.Lineage;
 using System.ComponentModel;
-using IBot.Cli.Lineage;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Graph;
@@ -36,7 +36,7 @@ public sealed class LineageCommand(IAnsiConsole console) : Command<LineageComman
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var workspace = Workspace.Resolve(settings.Workspace);
-        var store = RunLineage.Open(workspace);
+        var store = LineageStores.Open(workspace);
         if (settings.Export is { } file)
             return Export(store, file);
         var id = store.Resolve(settings.Id!) ?? throw new ArgumentException($"nothing with id '{settings.Id}' in {workspace.LineageDatabase}");

@@ -1,5 +1,5 @@
+using IBot.Pipeline.Lineage;
 using System.ComponentModel;
-using IBot.Cli.Lineage;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Model;
@@ -40,7 +40,7 @@ public sealed class LineageLoadCommand(IAnsiConsole console) : Command<LineageLo
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var store = RunLineage.Open(Workspace.Resolve(settings.Workspace));
+        var store = LineageStores.Open(Workspace.Resolve(settings.Workspace));
         // Process start-up takes longer than the writes: a start line makes the writers overlap.
         if (settings.Ready is { } ready) File.WriteAllText(ready, "");
         while (settings.Go is { } go && !File.Exists(go))

@@ -1,22 +1,18 @@
 using System.ComponentModel;
 using System.Globalization;
-using IBot.Cli.Infrastructure;
-using IBot.Cli.Lineage;
 using IBot.Cli.Output;
 using IBot.Pipeline.Abstractions.Runtime;
-using IBot.Pipeline.Components;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Model;
-using IBot.Pipeline.Lineage.Recording;
+using IBot.Pipeline.Runs;
 using IBot.Pipeline.Specs;
-using IBot.Pipeline.Vision.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace IBot.Cli.Commands;
 
-/// <summary><c>ibot run</c>: plan and train in the foreground, with progress; <c>--resume</c> continues a run.</summary>
-public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<RunCommand.Settings>
+/// <summary><c>ibot run</c>: the engine's run worker in the foreground, with progress; <c>--resume</c> continues a run.</summary>
+public sealed class RunCommand(IAnsiConsole console, RunWorker worker) : Command<RunCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -56,104 +52,45 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var workspace = Workspace.Resolve(settings.Workspace);
-        string runFolder, runId, specPath;
-        if (settings.Resume is { } resume)
-        {
-            runFolder = Directory.Exists(resume) ? Path.GetFullPath(resume) : workspace.RunFolder(resume);
-            if (!Directory.Exists(runFolder)) throw new DirectoryNotFoundException($"run '{resume}' not found in {workspace.Root}");
-            runId = Path.GetFileName(runFolder);
-            specPath = Path.Combine(runFolder, "spec.yaml");
-        }
-        else
-        {
-            specPath = settings.Spec!;
-            runId = null!;
-            runFolder = null!;
-        }
-
-        ResolvedSpec spec;
+        PreparedRun run;
         try
         {
-            spec = new SpecValidator(catalog).Validate(specPath, settings.Resume is null ? settings.Set : []);
+            run = worker.Prepare(new RunRequest
+            {
+                Spec = settings.Spec, Overrides = settings.Set, Resume = settings.Resume, Reuse = settings.Reuse,
+                Device = settings.Device is { } d ? DeviceSpec.Parse(d) : null, Workspace = Workspace.Resolve(settings.Workspace),
+            });
         }
         catch (SpecException e)
         {
             foreach (var error in e.Errors) JsonOutput.Line(console, error.ToString());
             return 2;
         }
-        var device = settings.Device is { } d ? DeviceSpec.Parse(d)
-            : TorchSharp.torch.cuda.is_available() ? DeviceSpec.Cuda(0) : DeviceSpec.Cpu;
-        var store = RunLineage.Open(workspace);
-        var datasets = DatasetFingerprints.Of(spec.Tree);
-        string? weights = null, weightsSha = null;
-        if (!spec.IsTraining)
-        {
-            weights = PlanBuilder.Weights(spec, workspace);
-            weightsSha = FileHashes.Sha256(weights);
-        }
-        var reuseKey = spec.IsTraining ? ReuseKeys.Training(spec.Tree, datasets) : ReuseKeys.Evaluation(spec.Tree, datasets, weightsSha!);
-        // Also the check that the lineage database is usable (not newer, not damaged) before any work.
-        var earlier = store.FindReusable(reuseKey);
-        if (settings.Reuse && settings.Resume is null && earlier is not null)
-            return Reused(settings, earlier);
+        if (run.Reused is { } earlier) return Reused(settings, earlier);
 
-        if (settings.Resume is null)
-        {
-            runId = RunIds.New(spec.Spec.Name);
-            runFolder = workspace.RunFolder(runId);
-            Directory.CreateDirectory(runFolder);
-            AtomicFile.WriteAllText(Path.Combine(runFolder, "spec.yaml"), spec.ToYaml());
-        }
-
-        // Heartbeat for ibot serve, and a cancel request from ibot cancel, through the run folder.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var heartbeat = new RunHeartbeat(runFolder, stop);
-        cancellationToken = stop.Token;
-        using var log = new StreamWriter(Path.Combine(runFolder, "run.log"), append: true);
-        var consoleObserver = new ConsoleRunObserver(console, log, quiet: settings.Json);
-        var recorder = new RunRecorder(store, runId, consoleObserver.Message);
-        // A resumed run keeps its record (a run from before lineage was kept gets one now).
-        var existing = settings.Resume is null ? null : store.GetRun(runId);
-        if (existing is null)
-            recorder.Start(RunLineage.NewRun(runId, spec, device.ToString(), runFolder, datasets, reuseKey), RunLineage.Spec(spec), datasets,
-                weights is null ? null : RunRecorder.Input(store, weights, weightsSha!));
-        else if (existing.Status is RunState.Queued or RunState.Interrupted)
-            // Queued by ibot submit and started by ibot serve: its record exists, it is running now.
-            store.Write(new LineageBatch { StatusChanges = { new StatusChange(runId, RunState.Running, DateTime.UtcNow, $"started on {device}") } });
-        var observer = new CompositeRunObserver(consoleObserver,
-            new LineageRunObserver(recorder, settings.Resume is null ? null : Path.Combine(runFolder, "checkpoints", IBotRun.CheckpointFile)));
-        if (!settings.Json) console.MarkupLineInterpolated($"[bold]{runId}[/] on {device}: {spec.Spec.Name} ({spec.Hash[..12]}) -> {runFolder}");
-        RunOutcome outcome;
-        try
-        {
-            outcome = spec.IsTraining ? Train(settings, spec, device, runFolder, observer, consoleObserver, cancellationToken)
-                : PlanBuilder.BuildEvaluation(spec, device, workspace, runFolder, observer).Execute(cancellationToken);
-        }
-        catch (Exception e)
-        {
-            recorder.Finish(e is OperationCanceledException ? RunState.Cancelled : RunState.Failed, e.Message);
-            throw;
-        }
-        recorder.Finish(RunLineage.State(outcome.Status), outcome.Reason);
-        return Report(settings, runId, runFolder, outcome);
-    }
-
-    private RunOutcome Train(Settings settings, ResolvedSpec spec, DeviceSpec device, string runFolder, IRunObserver observer, ConsoleRunObserver consoleObserver, CancellationToken cancellationToken)
-    {
-        var plan = PlanBuilder.Build(spec, device);
-        var run = new IBotRun(plan, runFolder, observer);
-        var resuming = settings.Resume is not null;
+        if (!settings.Json)
+            console.MarkupLineInterpolated($"[bold]{run.RunId}[/] on {run.Device}: {run.Spec.Spec.Name} ({run.Spec.Hash[..12]}) -> {run.Layout.Root}");
         // A live progress bar on terminals; plain log lines when piped or in CI.
-        return console.Profile.Capabilities.Interactive && !settings.Json
+        var interactive = console.Profile.Capabilities.Interactive && !settings.Json;
+        var bar = new ProgressBarObserver();
+        var display = new RunDisplay(settings.Json ? null : Echo, EchoSteps: !interactive, interactive ? bar : null);
+        var outcome = interactive
             ? console.Progress().AutoClear(false).HideCompleted(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .Start(ctx =>
                 {
-                    consoleObserver.Attach(ctx.AddTask("starting", maxValue: 1));
-                    return run.Execute(resuming, cancellationToken);
+                    bar.Attach(ctx.AddTask("starting", maxValue: 1));
+                    return worker.Execute(run, display, cancellationToken);
                 })
-            : run.Execute(resuming, cancellationToken);
+            : worker.Execute(run, display, cancellationToken);
+        return Report(settings, run, outcome);
+    }
+
+    /// <summary>A line above the progress display (or plain, when there is none).</summary>
+    private void Echo(string line)
+    {
+        if (console.Profile.Capabilities.Interactive) console.WriteLine(line);
+        else JsonOutput.Line(console, line);
     }
 
     /// <summary>--reuse found a completed run with the same canonical inputs: its results, nothing run.</summary>
@@ -171,20 +108,18 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         return 0;
     }
 
-    private int Report(Settings settings, string runId, string runFolder, RunOutcome outcome)
+    private int Report(Settings settings, PreparedRun run, RunOutcome outcome)
     {
         var status = outcome.Status.ToString().ToLowerInvariant();
-        File.WriteAllText(Path.Combine(runFolder, "status"), status + (outcome.Reason is null ? "" : ": " + outcome.Reason) + "\n");
         if (settings.Json)
-            JsonOutput.Write(console, new { RunId = runId, Status = status, outcome.Reason, Folder = runFolder, outcome.LastCheckpoint, outcome.Metrics });
+            JsonOutput.Write(console, new { RunId = run.RunId, Status = status, outcome.Reason, Folder = run.Layout.Root, outcome.LastCheckpoint, outcome.Metrics });
         else
         {
-            var color = outcome.Status == RunStatus.Completed ? "green" : "red";
-            console.MarkupLineInterpolated($"[{color}]{runId}: {status}[/]{(outcome.Reason is null ? "" : " - " + outcome.Reason)}");
+            var color = outcome.Status == RunState.Completed ? "green" : "red";
+            console.MarkupLineInterpolated($"[{color}]{run.RunId}: {status}[/]{(outcome.Reason is null ? "" : " - " + outcome.Reason)}");
             foreach (var (name, value) in outcome.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
                 console.MarkupLineInterpolated($"  {name} = {value.ToString("F2", CultureInfo.InvariantCulture)}");
         }
-        return outcome.Status == RunStatus.Completed ? 0 : 1;
+        return outcome.Status == RunState.Completed ? 0 : 1;
     }
-
 }

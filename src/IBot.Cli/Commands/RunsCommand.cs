@@ -1,6 +1,6 @@
+using IBot.Pipeline.Lineage;
 using System.ComponentModel;
 using System.Globalization;
-using IBot.Cli.Lineage;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Model;
@@ -34,7 +34,7 @@ public sealed class RunsCommand(IAnsiConsole console) : Command<RunsCommand.Sett
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var store = RunLineage.Open(Workspace.Resolve(settings.Workspace));
+        var store = LineageStores.Open(Workspace.Resolve(settings.Workspace));
         var result = store.QueryRuns(new RunQuery(settings.Where, settings.Sort, settings.Limit));
         if (settings.Json)
         {

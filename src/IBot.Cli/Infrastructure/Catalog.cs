@@ -3,14 +3,9 @@ using IBot.Pipeline.Vision.Components;
 
 namespace IBot.Cli.Infrastructure;
 
-/// <summary>The component catalog the CLI works with: built-ins plus plugins from the plugin folders.</summary>
+/// <summary>The component catalog the CLI works with: the built-in plugin, then the plugins from the plugin folders.</summary>
 public static class Catalog
 {
-    public static ComponentCatalog Create(IEnumerable<string>? pluginFolders = null)
-    {
-        var catalog = new ComponentCatalog();
-        catalog.AddFrom("built-in", VisionComponents.Register);
-        PluginLoader.LoadInto(catalog, pluginFolders ?? PluginLoader.DefaultFolders());
-        return catalog;
-    }
+    public static ComponentCatalog Create(IEnumerable<string>? pluginFolders = null) =>
+        ComponentCatalog.Create([new VisionComponents()], pluginFolders ?? PluginLoader.DefaultFolders());
 }

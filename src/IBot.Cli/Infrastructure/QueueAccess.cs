@@ -1,4 +1,4 @@
-using IBot.Cli.Lineage;
+using IBot.Pipeline.Lineage;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Scheduling;
 
@@ -8,7 +8,7 @@ namespace IBot.Cli.Infrastructure;
 public sealed record QueueAccess(Workspace Workspace, IRunQueue Queue, IScheduleStore Schedules)
 {
     /// <summary>Lineage of queue events (submitted, cancelled, interrupted, requeued) in the workspace's lineage store.</summary>
-    public QueueLineage Lineage(Action<string> warn) => new(RunLineage.Open(Workspace), warn);
+    public QueueLineage Lineage(Action<string> warn) => new(LineageStores.Open(Workspace), warn);
 
     public static QueueAccess Open(string? workspaceOption)
     {

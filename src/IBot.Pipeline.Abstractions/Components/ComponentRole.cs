@@ -17,4 +17,6 @@ public enum ComponentRole
     Objective,
     /// <summary>an entry of <c>evaluate</c>: implements <see cref="IEvaluator"/>.</summary>
     Evaluator,
+    /// <summary><c>train</c>: the training method, implements <see cref="IRunMethod"/> (kind <c>ibot</c> when not given).</summary>
+    Method,
 }

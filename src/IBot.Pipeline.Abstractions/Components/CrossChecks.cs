@@ -31,5 +31,21 @@ public interface IPeriodicOptions
 /// <summary>Backbone options that can load pretrained weights (evaluation-only specs need them).</summary>
 public interface IPretrainedWeights
 {
+    /// <summary>A run id, a training checkpoint, exported safetensors or a reference <c>.pth</c>.</summary>
     string? Weights { get; }
+
+    /// <summary>Which network's backbone a training checkpoint's weights are taken from.</summary>
+    EvaluatedNetwork Network { get; }
+
+    /// <summary>The image side evaluation uses; 0 = the resolution the weights were trained at.</summary>
+    int EvalSize { get; }
+}
+
+/// <summary>A training method's options: what the engine checks across sections before any work
+/// (the batch divides over the GPUs a run asks for).</summary>
+public interface ITrainingOptions
+{
+    int Epochs { get; }
+
+    int BatchSize { get; }
 }

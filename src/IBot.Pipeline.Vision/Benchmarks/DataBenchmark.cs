@@ -25,7 +25,7 @@ public static class DataBenchmark
         try
         {
             var loader = new MultiCropLoader(source, new MultiCropAugmentation(recipe.Crops), new MaskGenerator(MaskOptions.Paper),
-                recipe.Vit.PatchSize, new LoaderOptions(batchSize, Workers: threads, Seed: 0));
+                (recipe.Crops.Global.Size / recipe.Vit.PatchSize, recipe.Crops.Global.Size / recipe.Vit.PatchSize), new LoaderOptions(batchSize, Workers: threads, Seed: 0));
             var order = loader.Order(0);
             loader.Build(0, 0, order); // warm-up: JIT, caches
             var watch = Stopwatch.StartNew();

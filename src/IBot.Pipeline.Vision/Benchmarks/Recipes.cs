@@ -1,10 +1,11 @@
+using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Abstractions.Runs;
 using IBot.Pipeline.Vision.Components;
+using IBot.Pipeline.Vision.Methods;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Data.Masking;
 using IBot.Pipeline.Vision.Data.Sources;
 using IBot.Pipeline.Vision.Models;
-using IBot.Pipeline.Vision.Runs;
-using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Benchmarks;
 
@@ -35,18 +36,37 @@ public sealed record Recipe(string Name, MultiCropOptions Crops, VitOptions Vit,
         Head = new HeadOptions(192, 8192, NormLastLayer: false, SharedHead: true),
     };
 
-    /// <summary>A training plan of this recipe (synthetic images of the source size, paper masks and
-    /// schedules) so benchmarks build networks exactly as runs do.</summary>
-    public TrainingPlan ToPlan(Device device, int batchSize) => new(
-        Name, 0, device,
-        new SyntheticSource(batchSize, 4, SourceWidth, SourceHeight),
-        null, null, Crops,
-        new MaskGenerator(MaskOptions.Paper),
-        new VitSpec { PatchSize = Vit.PatchSize, EmbedDim = Vit.EmbedDim, Depth = Vit.Depth, NumHeads = Vit.NumHeads, DropPath = Vit.DropPathRate, MlpRatio = Vit.MlpRatio },
-        new HeadSpec { OutDim = Head.OutDim, PatchOutDim = Head.PatchOutDim, Nlayers = Head.NLayers, HiddenDim = Head.HiddenDim, BottleneckDim = Head.BottleneckDim, Shared = Head.SharedHead, NormLastLayer = Head.NormLastLayer },
-        new IBotLossSpec { Head = "ibot", TeacherTemp = new TemperatureSpec { WarmupEpochs = 1 } },
-        new TrainSettings(2, batchSize, 5e-4, 1e-6, 0, 0.04, 0.4, 0.996, 3.0, 0, 10, 0, 0),
-        [], "");
+    /// <summary>The components of a run of this recipe (synthetic images of the source size, paper masks and
+    /// schedules), so benchmarks build networks exactly as runs do.</summary>
+    public RunComponents ToComponents(int batchSize)
+    {
+        var vit = new VitSpec { PatchSize = Vit.PatchSize, EmbedDim = Vit.EmbedDim, Depth = Vit.Depth, NumHeads = Vit.NumHeads, DropPath = Vit.DropPathRate, MlpRatio = Vit.MlpRatio };
+        var head = new HeadSpec { OutDim = Head.OutDim, PatchOutDim = Head.PatchOutDim, Nlayers = Head.NLayers, HiddenDim = Head.HiddenDim, BottleneckDim = Head.BottleneckDim, Shared = Head.SharedHead, NormLastLayer = Head.NormLastLayer };
+        var loss = new IBotLossSpec { Head = "ibot", TeacherTemp = new TemperatureSpec { WarmupEpochs = 1 } };
+        var method = MethodOptions(batchSize);
+        return new RunComponents
+        {
+            Method = new PlannedComponent("train", "ibot", new IBotMethod(method), method),
+            TrainData = new SyntheticSource(batchSize, 4, SourceWidth, SourceHeight),
+            Augmentation = new PlannedComponent("augmentation", "multi_crop", new MultiCropAugmentation(Crops), Crops),
+            Masking = new PlannedComponent("masking", "block", new MaskGenerator(MaskOptions.Paper), MaskOptions.Paper),
+            Backbone = new PlannedComponent("backbone", "vit", new VitBackbone(vit), vit),
+            Heads = new Dictionary<string, PlannedComponent> { ["ibot"] = new("heads.ibot", "ibot_head", new IBotHeadFactory(head), head) },
+            Objectives = [new PlannedObjective("ibot_loss", 1.0, new PlannedComponent("objectives[0]", "ibot_loss", new IBotLossObjective(loss), loss))],
+        };
+    }
+
+    /// <summary>The training options of a recipe's benchmark: the paper's schedules, no warm-up or freezing.</summary>
+    public static IBotMethodOptions MethodOptions(int batchSize) => new()
+    {
+        Epochs = 2,
+        BatchSize = batchSize,
+        Optimizer = new OptimizerSection { Lr = 5e-4, MinLr = 1e-6, WarmupEpochs = 0, WeightDecay = [0.04, 0.4] },
+        TeacherMomentum = 0.996,
+        ClipGrad = 3.0,
+        FreezeLastLayer = 0,
+        CheckpointEvery = 0,
+    };
 
     public static Recipe ByName(string name) => name switch
     {

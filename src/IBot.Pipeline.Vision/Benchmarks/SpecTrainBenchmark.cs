@@ -1,14 +1,10 @@
 using System.Diagnostics;
-using IBot.Pipeline.Vision.Runs;
+using IBot.Pipeline.Abstractions.Runs;
+using IBot.Pipeline.Vision.Methods;
 using IBot.Pipeline.Vision.Train;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Benchmarks;
-
-/// <summary>End-to-end training speed of a spec, real data included, and where the time goes.</summary>
-public sealed record SpecTrainBenchmarkResult(string Spec, string Device, int Threads, int BatchSize, int Steps,
-    double ImagesPerSecond, double MedianStepImagesPerSecond, double DataWaitSeconds, double ForwardSeconds, double BackwardSeconds, double OptimizerSeconds, double EmaSeconds,
-    double MatmulGflops);
 
 /// <summary>Runs the first iterations of a spec's training (after untimed warm-up steps) with the loader
 /// working ahead as in a run, timing data wait, forward, backward (with clipping), optimiser step
@@ -17,11 +13,12 @@ public sealed record SpecTrainBenchmarkResult(string Spec, string Device, int Th
 /// after the steps and reported as their mean, so that speeds from different sittings can be compared.</summary>
 public static class SpecTrainBenchmark
 {
-    public static SpecTrainBenchmarkResult Run(TrainingPlan plan, int steps, int warmup = 3)
+    public static SpecTrainBenchmarkResult Run(IBotMethod method, RunContext context, int steps, int warmup = 3)
     {
-        using var session = new TrainingSession(plan);
-        var matmulBefore = MatmulCeiling.Measure(plan.Device);
-        var sync = plan.Device.type == TorchSharp.DeviceType.CUDA ? () => cuda.synchronize() : (Action)(() => { });
+        var device = TorchDevices.Of(context.Device);
+        using var session = new IBotSession(context.Components, method.Options, context.Seed, device);
+        var matmulBefore = MatmulCeiling.Measure(device);
+        var sync = device.type == TorchSharp.DeviceType.CUDA ? () => cuda.synchronize() : (Action)(() => { });
         var timings = new StepTimings(sync);
         var untimed = new StepTimings(sync);
         session.Student.train();
@@ -38,8 +35,8 @@ public static class SpecTrainBenchmark
             else total.Restart();
             using (var scope = NewDisposeScope())
             {
-                using var batch = host.ToTensors(plan.Device, plan.Crops.Global.Count);
-                using var parts = session.Step.Run(batch, session.Schedule(0, iteration), measuring ? timings : untimed);
+                using var batch = host.ToTensors(device, session.Crops.GlobalCount);
+                using var losses = session.Step.Run(batch, session.Schedule(0, iteration), measuring ? timings : untimed);
             }
             if (measuring)
             {
@@ -53,8 +50,8 @@ public static class SpecTrainBenchmark
         if (timings.Steps == 0)
             throw new InvalidOperationException($"one epoch has {iteration} batches, fewer than the {warmup} warm-up steps");
         var seconds = timings.Total;
-        var matmul = (matmulBefore + MatmulCeiling.Measure(plan.Device)) / 2;
-        return new SpecTrainBenchmarkResult(plan.Name, plan.Device.ToString(), get_num_threads(), plan.Settings.BatchSize, timings.Steps,
+        var matmul = (matmulBefore + MatmulCeiling.Measure(device)) / 2;
+        return new SpecTrainBenchmarkResult(context.Name, device.ToString(), get_num_threads(), method.Options.BatchSize, timings.Steps,
             images / seconds, Median(stepImagesPerSecond), timings.DataWait, timings.Forward, timings.Backward, timings.OptimizerStep, timings.Ema,
             matmul);
     }

@@ -19,10 +19,10 @@ public static class TrainBenchmark
     public static TrainBenchmarkResult Run(Recipe recipe, Device device, int batchSize, int steps, int warmup = 3)
     {
         var crops = recipe.Crops;
-        using var session = new TrainingSession(recipe.ToPlan(device, batchSize));
+        using var session = new IBotSession(recipe.ToComponents(batchSize), Recipe.MethodOptions(batchSize), 0, device);
         var step = session.Step;
         session.Student.train();
-        var grid = crops.Global.Size / recipe.Vit.PatchSize;
+        var (gridHeight, gridWidth) = session.MaskGrid;
 
         using var maskRatio = 0.3.ToScalar();
         double Time(int count)
@@ -34,9 +34,9 @@ public static class TrainBenchmark
                 var batch = new TrainBatch(
                     Enumerable.Range(0, crops.Global.Count).Select(_ => randn(batchSize, 3, crops.Global.Size, crops.Global.Size, device: device)).ToArray(),
                     Enumerable.Range(0, crops.Local.Count).Select(_ => randn(batchSize, 3, crops.Local.Size, crops.Local.Size, device: device)).ToArray(),
-                    Enumerable.Range(0, crops.Global.Count).Select(_ => rand(batchSize, grid, grid, device: device).lt(maskRatio)).ToArray());
-                using var parts = step.Run(batch, new StepSchedule(1, 5e-4, 0.04, 0.996));
-                _ = parts.Total.item<float>(); // synchronise so the time is the device's
+                    Enumerable.Range(0, crops.Global.Count).Select(_ => rand(batchSize, gridHeight, gridWidth, device: device).lt(maskRatio)).ToArray());
+                using var losses = step.Run(batch, new StepSchedule(1, 5e-4, 0.04, 0.996));
+                _ = losses.Total.item<float>(); // synchronise so the time is the device's
             }
             return watch.Elapsed.TotalSeconds;
         }

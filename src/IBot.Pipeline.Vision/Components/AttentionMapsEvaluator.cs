@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Evaluation;
 using TorchSharp;
 using IBot.Pipeline.Vision.Runtime;
 using System.ComponentModel;
@@ -30,26 +31,32 @@ public sealed class AttentionMapsEvaluator(AttentionMapsSpec options) : IEvaluat
     public Task<IReadOnlyDictionary<string, double>> EvaluateAsync(IEvaluationContext context, CancellationToken cancellationToken)
     {
         if (context is not IVisionEvaluationContext vision)
-            throw new InvalidOperationException("attention_maps needs a Vision Transformer backbone");
+            throw new InvalidOperationException("attention_maps needs the evaluated network (a vision evaluation context)");
         var count = Math.Min(options.Images, context.Test.Count);
         var size = vision.Transform.CropSize;
         var pixels = new float[count * 3 * size * size];
         for (var i = 0; i < count; i++) vision.Transform.Apply(context.Test.Load(i), pixels.AsSpan(i * 3 * size * size, 3 * size * size));
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var wasTraining = vision.Backbone.training;
-        vision.Backbone.eval();
-        Tensor attention;
+        var module = vision.Backbone.Module;
+        var wasTraining = module.training;
+        module.eval();
+        Tensor? attention;
         try
         {
-            attention = vision.Backbone.LastSelfAttention(tensor(pixels, [count, 3, size, size]).to(vision.Device)).cpu();
+            attention = vision.Backbone.AttentionMaps(tensor(pixels, [count, 3, size, size]).to(vision.Device))?.cpu();
         }
         finally
         {
-            vision.Backbone.train(wasTraining);
+            module.train(wasTraining);
         }
-        var grid = size / vision.Backbone.Options.PatchSize;
-        var maps = AttentionFigure.ClsMaps(attention, grid, grid);                       // (N, H, h, w)
+        if (attention is null)
+        {
+            context.Log("attention maps: this backbone has no attention maps; nothing drawn");
+            return Task.FromResult<IReadOnlyDictionary<string, double>>(new Dictionary<string, double>());
+        }
+        var maps = attention;                                                            // (N, H, h, w)
+        var cells = maps.shape[2] * maps.shape[3];
         var mean = tensor(Data.Imaging.ImageTensors.ImageNetMean).view(1, 3, 1, 1);
         var std = tensor(Data.Imaging.ImageTensors.ImageNetStd).view(1, 3, 1, 1);
         var images = tensor(pixels, [count, 3, size, size]).mul(std).add(mean, Scalars.One); // back to [0, 1]
@@ -57,7 +64,7 @@ public sealed class AttentionMapsEvaluator(AttentionMapsSpec options) : IEvaluat
         AttentionFigure.Save(path, images, maps, options.PanelSize);
         using var tiny = 1e-12.ToScalar();
         var entropy = maps.flatten(2).clamp_min(tiny).log().mul(maps.flatten(2)).sum(-1).neg().mean().item<float>();
-        context.Log($"attention maps: {path} (mean head entropy {entropy:F3} nats, uniform would be {Math.Log(grid * grid):F3})");
+        context.Log($"attention maps: {path} (mean head entropy {entropy:F3} nats, uniform would be {Math.Log(cells):F3})");
         return Task.FromResult<IReadOnlyDictionary<string, double>>(new Dictionary<string, double> { ["entropy"] = entropy });
     }
 }

@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Evaluation;
 using System.Globalization;
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Data;
@@ -26,23 +27,14 @@ public sealed class FineTuneEvaluator(FineTuneSpec options) : IEvaluator
 
     public Task<IReadOnlyDictionary<string, double>> EvaluateAsync(IEvaluationContext context, CancellationToken cancellationToken)
     {
-        var vision = context as IVisionEvaluationContext ?? throw new InvalidOperationException("finetune needs a Vision Transformer backbone");
+        var vision = context as IVisionEvaluationContext ?? throw new InvalidOperationException("finetune needs the evaluated network (a vision evaluation context)");
         var o = Options;
         var train = LabelFraction.Parse(o.Labels).Apply(context.Train, o.Seed);
         var classes = Math.Max(context.Train.Classes.Count, context.Test.Classes.Count);
         // Head initialisation and drop path draw from torch's generator; training runs reseed it every epoch.
         manual_seed(o.Seed);
-        var source = vision.Backbone;
-        using var model = new VitClassifier(source.Options with { DropPathRate = o.DropPath, MaskedImageModeling = false }, classes, o.Pool == ProbePooling.Avgpool);
-        var state = StateDicts.Export(source).Where(kv => kv.Key != "masked_embed").ToDictionary();
-        try
-        {
-            StateDicts.Load(model.Backbone, state);
-        }
-        finally
-        {
-            foreach (var t in state.Values) t.Dispose();
-        }
+        // A copy (built, then given the evaluated weights) draws its initialisation first, then the head.
+        using var model = new BackboneClassifier(vision.Backbone.Copy(o.DropPath), classes, o.Pool == ProbePooling.Avgpool);
         model.to(vision.Device);
 
         var size = vision.Transform.CropSize;

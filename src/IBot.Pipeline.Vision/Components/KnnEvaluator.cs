@@ -6,12 +6,6 @@ using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Components;
 
-public enum EvaluatedNetwork
-{
-    Teacher,
-    Student,
-}
-
 public sealed class KnnSpec : IPeriodicOptions, IEvaluatedNetworkOptions, IValidatableOptions
 {
     [Range(1, 10_000), Description("Neighbour counts; one result per k ([20] in the paper; 10 and 20 reported).")]

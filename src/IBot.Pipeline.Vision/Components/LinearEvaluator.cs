@@ -1,7 +1,7 @@
+using IBot.Pipeline.Vision.Abstractions.Evaluation;
 using System.Globalization;
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Data;
-using IBot.Pipeline.Vision.Data;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Data.Labels;
 using IBot.Pipeline.Vision.Data.Loading;
@@ -27,7 +27,7 @@ public sealed class LinearEvaluator(LinearSpec options) : IEvaluator
 
     public Task<IReadOnlyDictionary<string, double>> EvaluateAsync(IEvaluationContext context, CancellationToken cancellationToken)
     {
-        var vision = context as IVisionEvaluationContext ?? throw new InvalidOperationException("linear needs a Vision Transformer backbone");
+        var vision = context as IVisionEvaluationContext ?? throw new InvalidOperationException("linear needs the evaluated network (a vision evaluation context)");
         var o = Options;
         var train = LabelFraction.Parse(o.Labels).Apply(context.Train, o.Seed);
         var classes = Math.Max(context.Train.Classes.Count, context.Test.Classes.Count);
@@ -44,11 +44,11 @@ public sealed class LinearEvaluator(LinearSpec options) : IEvaluator
         var (testFeatures, testLabels) = Extract(context.Test, center);
         // Without augmentation every epoch sees the same features: extract them once.
         var cached = o.Augment ? ((Tensor, Tensor)?)null : Extract(train, center);
-        var wasTraining = backbone.training;
+        var wasTraining = backbone.Module.training;
         LinearProbeHistory history;
         try
         {
-            backbone.eval();
+            backbone.Module.eval();
             var augmentation = new ClassifierTrainTransform(size, o.CropScale[0], o.CropScale[1], o.Seed);
             history = LinearProbe.Train(settings, dimension, classes,
                 epoch => cached is { } c ? CachedEpoch(c, epoch) : AugmentedEpoch(train, augmentation, epoch, cancellationToken),
@@ -56,7 +56,7 @@ public sealed class LinearEvaluator(LinearSpec options) : IEvaluator
         }
         finally
         {
-            backbone.train(wasTraining);
+            backbone.Module.train(wasTraining);
             testFeatures.Dispose();
             testLabels.Dispose();
             if (cached is { } c)

@@ -198,6 +198,9 @@ public sealed class IBotLossSpec : IHeadReference
     [Range(0.0, 1.0), Description("Center EMA momentum (0.9).")]
     public double CenterMomentum { get; init; } = 0.9;
 
+    [Range(0.0, 1.0), Description("Patch center EMA momentum (center_momentum when omitted).")]
+    public double? CenterMomentum2 { get; init; }
+
     [Description("[CLS] teacher temperature schedule.")]
     public TemperatureSpec TeacherTemp { get; init; } = new();
 

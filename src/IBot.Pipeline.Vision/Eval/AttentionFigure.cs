@@ -14,15 +14,6 @@ namespace IBot.Pipeline.Vision.Eval;
 /// </summary>
 public static class AttentionFigure
 {
-    /// <summary>[CLS]→patch attention per head, (N, H, h, w), each map summing to 1.</summary>
-    public static Tensor ClsMaps(Tensor lastAttention, int gridHeight, int gridWidth)
-    {
-        using var scope = NewDisposeScope();
-        var cls = lastAttention.select(2, 0).narrow(2, 1, gridHeight * gridWidth);           // (N, H, P)
-        var maps = cls.div(cls.sum(-1, keepdim: true));
-        return maps.reshape(maps.shape[0], maps.shape[1], gridHeight, gridWidth).MoveToOuterDisposeScope();
-    }
-
     /// <summary>Writes the figure; <paramref name="images"/> are (N, 3, S, S) in [0, 1].</summary>
     public static void Save(string path, Tensor images, Tensor maps, int cell)
     {

@@ -1,8 +1,8 @@
+using IBot.Pipeline.Vision.Abstractions.Evaluation;
 using TorchSharp;
 using IBot.Pipeline.Vision.Runtime;
 using System.Globalization;
 using IBot.Pipeline.Abstractions.Data;
-using IBot.Pipeline.Vision.Data;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Data.Loading;
 using IBot.Pipeline.Vision.Models;
@@ -28,15 +28,15 @@ public static class FineTuner
     /// <param name="testTransform">The evaluation transform.</param>
     /// <param name="log">Progress, once per epoch.</param>
     /// <param name="cancellationToken">Stops between iterations.</param>
-    public static FineTuneHistory Train(VitClassifier model, FineTuneSettings settings, IImageSource train, IImageSource test,
-        Func<int, Action<RgbImage, int, Span<float>>> trainTransform, EvalTransform testTransform, Action<string> log, CancellationToken cancellationToken)
+    public static FineTuneHistory Train(BackboneClassifier model, FineTuneSettings settings, IImageSource train, IImageSource test,
+        Func<int, Action<RgbImage, int, Span<float>>> trainTransform, IImageTransform testTransform, Action<string> log, CancellationToken cancellationToken)
     {
         var s = settings;
-        var device = model.Backbone.parameters().First().device;
+        var device = model.parameters().First().device;
         var size = testTransform.CropSize;
         var batchSize = Math.Min(s.BatchSize, train.Count);
         var iterations = train.Count / batchSize;
-        var groups = LayerDecay.Groups(model, model.Backbone.Depth, s.LayerDecay);
+        var groups = LayerDecay.Groups(model, model.Backbone, s.LayerDecay);
         using var optimizer = new AdamW(groups.Select(g => g.Group).ToList());
         var lr = Schedules.Cosine(s.Lr, s.MinLr, s.Epochs, iterations, s.WarmupEpochs);
         var evaluations = new List<(int, double, double)>();
@@ -76,9 +76,9 @@ public static class FineTuner
     }
 
     /// <summary>Top-1 and top-5 accuracy (percent) of <paramref name="model"/> on <paramref name="test"/>.</summary>
-    public static (double Top1, double Top5) Evaluate(VitClassifier model, IImageSource test, EvalTransform transform, int batchSize, CancellationToken cancellationToken)
+    public static (double Top1, double Top5) Evaluate(BackboneClassifier model, IImageSource test, IImageTransform transform, int batchSize, CancellationToken cancellationToken)
     {
-        var device = model.Backbone.parameters().First().device;
+        var device = model.parameters().First().device;
         var size = transform.CropSize;
         var wasTraining = model.training;
         model.eval();

@@ -16,10 +16,8 @@ public static class ProbeFeatures
     };
 
     /// <summary>Features of <paramref name="images"/> (B, 3, S, S): (B, <see cref="Dimension"/>).</summary>
-    public static Tensor Compute(VisionTransformer backbone, Tensor images, int lastBlocks, ProbePooling pooling)
+    public static Tensor Compute(IBackbone backbone, Tensor images, int lastBlocks, ProbePooling pooling)
     {
-        if (lastBlocks > backbone.Depth)
-            throw new InvalidOperationException($"last_blocks {lastBlocks} exceeds the backbone's {backbone.Depth} blocks");
         using var scope = NewDisposeScope();
         var layers = backbone.IntermediateLayers(images, pooling == ProbePooling.Avgpool ? 1 : lastBlocks); // each (B, N, D)
         var parts = new List<Tensor>();
@@ -34,12 +32,13 @@ public static class ProbeFeatures
 
     /// <summary>Features (N, D) and labels (N) of <paramref name="order"/>'s images of <paramref name="source"/>,
     /// on the backbone's device, the backbone in eval mode and without gradients.</summary>
-    public static (Tensor Features, Tensor Labels) Extract(VisionTransformer backbone, IImageSource source, IReadOnlyList<int> order, int size,
+    public static (Tensor Features, Tensor Labels) Extract(IBackbone backbone, IImageSource source, IReadOnlyList<int> order, int size,
         Action<RgbImage, int, Span<float>> transform, int lastBlocks, ProbePooling pooling, int batchSize, CancellationToken cancellationToken)
     {
-        var device = backbone.parameters().First().device;
-        var wasTraining = backbone.training;
-        backbone.eval();
+        var module = backbone.Module;
+        var device = module.parameters().First().device;
+        var wasTraining = module.training;
+        module.eval();
         try
         {
             var parts = new List<Tensor>();
@@ -59,7 +58,7 @@ public static class ProbeFeatures
         }
         finally
         {
-            backbone.train(wasTraining);
+            module.train(wasTraining);
         }
     }
 }

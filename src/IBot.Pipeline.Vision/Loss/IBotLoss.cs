@@ -1,4 +1,5 @@
-using IBot.Pipeline.Vision.Runtime;
+using IBot.Pipeline.Vision.Abstractions.Objectives;
+using IBot.Pipeline.Vision.Components;
 using IBot.Pipeline.Vision.Train;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,27 +12,84 @@ namespace IBot.Pipeline.Vision.Loss;
 /// global crop, masked positions only, averaged per image over at least one patch. Teacher
 /// outputs are centred and sharpened with temperatures warmed up per epoch; the centers are
 /// updated (EMA of the batch mean of teacher outputs) after each loss. Inputs are crop-major:
-/// crop 0's images, then crop 1's, and so on.
+/// crop 0's images, then crop 1's, and so on. As an objective it reads the iBOT method's head
+/// outputs and reports its two parts, <c>cls</c> and <c>patch</c>.
 /// </summary>
-public sealed class IBotLoss : nn.Module
+public sealed class IBotLoss : nn.Module, IObjective
 {
     private readonly Tensor center;   // (1, K)
     private readonly Tensor center2;  // (1, 1, K2)
     private readonly double[] teacherTempSchedule;
     private readonly double[] teacherTemp2Schedule;
 
-    public IBotLoss(IBotLossOptions options, Device? device = null) : base(nameof(IBotLoss))
+    /// <param name="options">The spec's options (the reference's argument names in the descriptions).</param>
+    /// <param name="setup">The run: epochs, crops, the head's output widths, the masking's start epoch, the device.</param>
+    public IBotLoss(IBotLossSpec options, ObjectiveSetup setup) : base(nameof(IBotLoss))
     {
         Options = options;
-        center = zeros(1, options.OutDim, device: device);
-        center2 = zeros(1, 1, options.PatchOutDim, device: device);
-        teacherTempSchedule = Schedules.TeacherTemperature(options.WarmupTeacherTemp, options.TeacherTemp, options.WarmupTeacherTempEpochs, options.Epochs);
-        teacherTemp2Schedule = Schedules.TeacherTemperature(options.WarmupTeacherPatchTemp, options.TeacherPatchTemp, options.WarmupTeacherTempEpochs, options.Epochs, options.MimStartEpoch);
+        Setup = setup;
+        center = zeros(1, setup.OutDim, device: setup.Device);
+        center2 = zeros(1, 1, setup.PatchOutDim, device: setup.Device);
+        var patchTemp = options.TeacherPatchTemp ?? options.TeacherTemp;
+        // The warm-up is shared by both temperatures and cut at the run's length, as the reference's arguments are.
+        var warmup = Math.Min(options.TeacherTemp.WarmupEpochs, setup.Epochs);
+        teacherTempSchedule = Schedules.TeacherTemperature(options.TeacherTemp.Start, options.TeacherTemp.End, warmup, setup.Epochs);
+        teacherTemp2Schedule = Schedules.TeacherTemperature(patchTemp.Start, patchTemp.End, warmup, setup.Epochs, setup.MaskStartEpoch);
         register_buffer("center", center);
         register_buffer("center2", center2);
     }
 
-    public IBotLossOptions Options { get; }
+    public IBotLossSpec Options { get; }
+
+    public ObjectiveSetup Setup { get; }
+
+    private int GlobalCrops => Setup.Crops.GlobalCount;
+
+    private double CenterMomentum2 => Options.CenterMomentum2 ?? Options.CenterMomentum;
+
+    public IReadOnlyList<string> Inputs { get; } =
+    [
+        NetworkOutputs.Names.StudentCls, NetworkOutputs.Names.StudentPatch, NetworkOutputs.Names.TeacherCls,
+        NetworkOutputs.Names.TeacherPatch, NetworkOutputs.Names.TeacherPatchMean, NetworkOutputs.Names.Masks,
+    ];
+
+    public ObjectiveScope Scope => ObjectiveScope.PerImage;
+
+    /// <summary>The loss of these outputs (student local [CLS] when present), parts <c>cls</c> and <c>patch</c>.</summary>
+    public ObjectiveTerms Compute(NetworkOutputs outputs)
+    {
+        var parts = Compute(outputs[NetworkOutputs.Names.StudentCls], outputs[NetworkOutputs.Names.StudentPatch],
+            outputs.Find(NetworkOutputs.Names.StudentLocalCls), outputs[NetworkOutputs.Names.TeacherCls],
+            outputs[NetworkOutputs.Names.TeacherPatch], outputs[NetworkOutputs.Names.Masks], outputs.Epoch);
+        return new ObjectiveTerms(parts.Total, [KeyValuePair.Create("cls", parts.Cls), KeyValuePair.Create("patch", parts.Patch)]);
+    }
+
+    /// <summary>The centers' batch means, this shard's share: the teacher's [CLS] outputs summed over
+    /// its rows and divided by the batch's, and the mean patch output weighted by the share.</summary>
+    public IReadOnlyDictionary<string, Tensor> Statistics(NetworkOutputs outputs, double share)
+    {
+        using var scope = NewDisposeScope();
+        var teacherCls = outputs[NetworkOutputs.Names.TeacherCls];
+        var patchMean = outputs[NetworkOutputs.Names.TeacherPatchMean];
+        Tensor clsMean, patch;
+        using (no_grad())
+        {
+            using var rows = teacherCls.shape[0].ToScalar();
+            clsMean = teacherCls.sum(0, keepdim: true).div(rows);
+            patch = patchMean.detach();
+            if (share != 1.0)
+            {
+                using var weight = share.ToScalar();
+                clsMean = clsMean.mul(weight);
+                patch = patch.mul(weight);
+            }
+        }
+        return new Dictionary<string, Tensor> { ["center"] = clsMean.MoveToOuterDisposeScope(), ["center2"] = patch.clone().MoveToOuterDisposeScope() };
+    }
+
+    public void Update(IReadOnlyDictionary<string, Tensor> statistics) => UpdateCentersFromMeans(statistics["center"], statistics["center2"]);
+
+    public IReadOnlyDictionary<string, Tensor> State => new Dictionary<string, Tensor> { ["center"] = center, ["center2"] = center2 };
 
     public IReadOnlyList<double> TeacherTempSchedule => teacherTempSchedule;
 
@@ -53,7 +111,7 @@ public sealed class IBotLoss : nn.Module
     {
         if (epoch < 0 || epoch >= teacherTempSchedule.Length)
             throw new ArgumentOutOfRangeException(nameof(epoch), $"epoch {epoch} is outside the {teacherTempSchedule.Length}-epoch schedule");
-        var g = Options.GlobalCrops;
+        var g = GlobalCrops;
         IBotLossParts parts;
         using (var scope = NewDisposeScope())
         {
@@ -72,7 +130,7 @@ public sealed class IBotLoss : nn.Module
             var perPatch = teacherPatchP.mul(studentPatchLogp).sum(-1).neg();                                     // (G·B, P)
             using var one = 1.0.ToScalar();
             using var globalCrops = g.ToScalar();
-            using var lambda2 = Options.Lambda2.ToScalar();
+            using var lambda2 = Options.LambdaPatch.ToScalar();
             var perImage = perPatch.mul(m).sum(-1).div(m.sum(-1).clamp_min(one));                                // (G·B)
             var lossPatch = perImage.view(g, b).mean(new long[] { 1 }).sum().div(globalCrops).mul(lambda2);
 
@@ -129,7 +187,7 @@ public sealed class IBotLoss : nn.Module
     {
         if (epoch < 0 || epoch >= teacherTempSchedule.Length)
             throw new ArgumentOutOfRangeException(nameof(epoch), $"epoch {epoch} is outside the {teacherTempSchedule.Length}-epoch schedule");
-        var g = Options.GlobalCrops;
+        var g = GlobalCrops;
         using var scope = NewDisposeScope();
         var lossCls = ClsLoss(studentCls, studentLocalCls, teacherCls, epoch);
         var gb = masks.shape[0];
@@ -139,7 +197,7 @@ public sealed class IBotLoss : nn.Module
         using var teacherTemp2 = teacherTemp2Schedule[epoch].ToScalar();
         using var one = 1.0.ToScalar();
         using var globalCrops = g.ToScalar();
-        using var lambda2 = Options.Lambda2.ToScalar();
+        using var lambda2 = Options.LambdaPatch.ToScalar();
         Tensor teacherP;
         using (no_grad())
             teacherP = teacherMaskedPatch.sub(center2.view(1, -1)).div(teacherTemp2).softmax(-1); // (M, K2)
@@ -155,7 +213,7 @@ public sealed class IBotLoss : nn.Module
     /// <summary>λ1 · mean cross-entropy over every (teacher global crop, other student crop) pair.</summary>
     private Tensor ClsLoss(Tensor studentCls, Tensor? studentLocalCls, Tensor teacherCls, int epoch)
     {
-        var g = Options.GlobalCrops;
+        var g = GlobalCrops;
         var allCls = studentLocalCls is null ? studentCls : cat([studentCls, studentLocalCls], 0);
         var b = studentCls.shape[0] / g;
         var crops = allCls.shape[0] / b;
@@ -171,7 +229,7 @@ public sealed class IBotLoss : nn.Module
         if (terms <= 0) return zeros_like(pairLoss.sum());
         using var zero = 0.0.ToScalar();
         using var pairs = terms.ToScalar();
-        using var lambda1 = Options.Lambda1.ToScalar();
+        using var lambda1 = Options.LambdaCls.ToScalar();
         return pairLoss.masked_fill(sameCrop, zero).sum().div(pairs).mul(lambda1);
     }
 
@@ -201,8 +259,8 @@ public sealed class IBotLoss : nn.Module
         using var _ = no_grad();
         using var m = Options.CenterMomentum.ToScalar();
         using var rest = (1 - Options.CenterMomentum).ToScalar();
-        using var m2 = Options.CenterMomentum2.ToScalar();
-        using var rest2 = (1 - Options.CenterMomentum2).ToScalar();
+        using var m2 = CenterMomentum2.ToScalar();
+        using var rest2 = (1 - CenterMomentum2).ToScalar();
         center.mul_(m).add_(clsMean.view(1, -1).mul(rest), Scalars.One);
         center2.mul_(m2).add_(patchMean.view(1, 1, -1).mul(rest2), Scalars.One);
     }

@@ -10,7 +10,7 @@ namespace IBot.Pipeline.Vision.Models;
 /// (the same module when shared). Token input (B, N, D) gives both outputs; a 2-D input
 /// (B, D) gives the [CLS] path only.
 /// </summary>
-public sealed class IBotHead : nn.Module<Tensor, HeadOutput>
+public sealed class IBotHead : nn.Module<Tensor, HeadOutput>, IProjectionHead
 {
     private readonly nn.Module<Tensor, Tensor> mlp;
     private readonly WeightNormLinear last_layer;
@@ -46,6 +46,17 @@ public sealed class IBotHead : nn.Module<Tensor, HeadOutput>
     }
 
     public HeadOptions Options { get; }
+
+    public nn.Module Module => this;
+
+    public int OutDim => Options.OutDim;
+
+    public int PatchOutDim => Options.EffectivePatchOutDim;
+
+    public HeadOutput Forward(Tensor tokens) => forward(tokens);
+
+    /// <summary><see cref="ForwardTeacher(Tensor, Tensor, long?)"/> with the default chunking.</summary>
+    public TeacherHeadOutput ForwardTeacher(Tensor tokens, Tensor patchMask) => ForwardTeacher(tokens, patchMask, null);
 
     public override HeadOutput forward(Tensor x)
     {
@@ -98,7 +109,7 @@ public sealed class IBotHead : nn.Module<Tensor, HeadOutput>
     /// <param name="chunkRows">Tokens per chunk of the MLP; by default cache-sized on a CPU and all
     /// at once on a GPU (see <see cref="TeacherChunkRows"/>). Every token is computed alone, so the
     /// outputs do not depend on it.</param>
-    public TeacherHeadOutput ForwardTeacher(Tensor tokens, Tensor patchMask, long? chunkRows = null)
+    public TeacherHeadOutput ForwardTeacher(Tensor tokens, Tensor patchMask, long? chunkRows)
     {
         using var scope = NewDisposeScope();
         var (b, n) = (tokens.shape[0], tokens.shape[1]);

@@ -11,7 +11,7 @@ namespace IBot.Pipeline.Vision.Models;
 /// blocks and a final norm. <see cref="nn.Module{T, TResult}.forward"/> returns all tokens
 /// ([CLS] first) after the final norm.
 /// </summary>
-public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
+public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IBackbone
 {
     private readonly PatchEmbed patch_embed;
     private readonly Parameter cls_token;
@@ -49,12 +49,24 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
 
     public bool HasMaskEmbedding => masked_embed is not null;
 
+    public nn.Module Module => this;
+
+    public int ImageSize => Options.ImgSize;
+
+    public int LayerCount => Options.Depth;
+
+    public (int Height, int Width) OutputGrid(int height, int width) => (height / Options.PatchSize, width / Options.PatchSize);
+
+    public int LayerId(string parameterName) => Train.LayerDecay.VitLayerId(parameterName, Options.Depth);
+
+    public bool NoWeightDecay(string parameterName) => parameterName is "pos_embed" or "cls_token";
+
     public override Tensor forward(Tensor images) => Forward(images, null);
 
     /// <summary>All tokens after the final norm, (B, 1 + h·w, D). <paramref name="mask"/> (B, h, w),
     /// true where a patch is replaced by the mask embedding, needs a network built with
     /// masked image modelling.</summary>
-    public Tensor Forward(Tensor images, Tensor? mask, StochasticDepthDraws? draws = null)
+    public Tensor Forward(Tensor images, Tensor? mask = null, StochasticDepthDraws? draws = null)
     {
         using var scope = NewDisposeScope();
         var x = PrepareTokens(images, mask);
@@ -90,6 +102,31 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// <summary>Tokens per image for an input of h × w pixels, [CLS] included.</summary>
     public long TokenCount(long h, long w) => 1 + h / Options.PatchSize * (w / Options.PatchSize);
 
+    /// <summary>The last block's [CLS] attention over the patches, (B, heads, h, w), each map renormalised
+    /// to a distribution over the patches: what the paper's attention figures show.</summary>
+    public Tensor AttentionMaps(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var attention = LastSelfAttention(images);                                      // (B, H, N, N)
+        var (h, w) = OutputGrid((int)images.shape[2], (int)images.shape[3]);
+        var cls = attention.select(2, 0).narrow(2, 1, h * w);                            // (B, H, P)
+        var maps = cls.div(cls.sum(-1, keepdim: true));
+        return maps.reshape(maps.shape[0], maps.shape[1], h, w).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>This architecture and these weights, stochastic depth at <paramref name="dropPathRate"/>,
+    /// without the mask embedding (a copy evaluates or fine-tunes; it is never masked).</summary>
+    public IBackbone Copy(double dropPathRate)
+    {
+        var copy = new VisionTransformer(Options with { DropPathRate = dropPathRate, MaskedImageModeling = false });
+        using (no_grad())
+        {
+            var source = state_dict();
+            foreach (var (name, target) in copy.state_dict()) target.copy_(source[name]);
+        }
+        return copy;
+    }
+
     /// <summary>Softmaxed attention of the last block, (B, heads, N, N), for visualisation.</summary>
     public Tensor LastSelfAttention(Tensor images)
     {
@@ -103,6 +140,8 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// oldest first; linear probing concatenates their [CLS] tokens.</summary>
     public Tensor[] IntermediateLayers(Tensor images, int n = 1)
     {
+        if (n < 1 || n > blocks.Count)
+            throw new ArgumentOutOfRangeException(nameof(n), $"last_blocks {n} is not between 1 and the backbone's {blocks.Count} blocks");
         using var scope = NewDisposeScope();
         var x = PrepareTokens(images, null);
         var outputs = new List<Tensor>();

@@ -5,7 +5,7 @@ namespace IBot.Pipeline.Vision.Reports;
 
 /// <summary>
 /// <c>figures/curves.png</c> of a run, from its <c>metrics.jsonl</c>: four panels against epochs —
-/// the losses (total, [CLS], patch), the learning rate, the evaluations' top-1 accuracies
+/// the losses (total and every objective's term and parts), the learning rate, the evaluations' top-1 accuracies
 /// (k-NN, linear, fine-tuning, clustering accuracy…; initialisation at epoch 0), and the other
 /// evaluation metrics (NMI, ARI, attention entropy…) or, without any, the training throughput.
 /// </summary>
@@ -13,7 +13,6 @@ public static partial class CurvesFigure
 {
     public const int Width = 1200;
     public const int Height = 800;
-    public const string RelativePath = "figures/curves.png";
 
     // Repeats (k-NN's per-k copies), top-5 (kept out for legibility) and sweep bookkeeping.
     [GeneratedRegex(@"(_k\d+$)|top5|_best_lr$|_best_weight_decay$|_best_epoch$|_loss$")]
@@ -25,11 +24,12 @@ public static partial class CurvesFigure
     /// <summary>Draws the figure of the run in <paramref name="runFolder"/>; returns its path, or null without metrics.</summary>
     public static string? Write(string runFolder)
     {
-        var metricsPath = Path.Combine(runFolder, "metrics.jsonl");
+        var layout = new IBot.Pipeline.Abstractions.Runs.RunLayout(runFolder);
+        var metricsPath = layout.Metrics;
         if (!File.Exists(metricsPath)) return null;
         var log = MetricsLog.Read(metricsPath);
         if (log.Steps.Count == 0 && log.Evaluations.Count == 0) return null;
-        var path = Path.Combine(runFolder, RelativePath);
+        var path = layout.Curves;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var panels = Panels(log).ToList();
         var multiplot = new Multiplot();
@@ -61,8 +61,9 @@ public static partial class CurvesFigure
         var epochs = log.Steps.Select(s => s.Epochs).ToArray();
         var loss = Panel("Training loss", "loss");
         Line(loss, epochs, log.Steps.Select(s => s.Loss), "total");
-        Line(loss, epochs, log.Steps.Select(s => s.LossCls), "[CLS]");
-        Line(loss, epochs, log.Steps.Select(s => s.LossPatch), "patch");
+        // Every term and part the run logged (loss_<term>, loss_<term>_<part>), labelled without the prefix.
+        foreach (var name in log.Steps.SelectMany(s => s.Losses.Keys).Where(k => k != "loss").Distinct())
+            Line(loss, epochs, log.Steps.Select(s => s.Losses.GetValueOrDefault(name, double.NaN)), name["loss_".Length..]);
         loss.ShowLegend(Edge.Right); // beside the data: the curves' ends are what one reads
         yield return loss;
 

@@ -20,7 +20,7 @@ public sealed class MetricsLog
 
     public static MetricsLog Read(string path)
     {
-        var steps = new SortedDictionary<long, (int Epoch, int? PerEpoch, double Loss, double Cls, double Patch, double Lr, double Wd)>();
+        var steps = new SortedDictionary<long, (int Epoch, int? PerEpoch, IReadOnlyDictionary<string, double> Losses, double Lr, double Wd)>();
         var evals = new Dictionary<string, SortedDictionary<int, double>>(StringComparer.Ordinal);
         var throughput = new SortedDictionary<int, double>();
         foreach (var line in File.ReadLines(path))
@@ -36,7 +36,7 @@ public sealed class MetricsLog
                 case "step":
                     steps[e.GetProperty("iteration").GetInt64()] = (e.GetProperty("epoch").GetInt32(),
                         e.TryGetProperty("iterations_per_epoch", out var ipe) ? ipe.GetInt32() : null,
-                        Number(e, "loss"), Number(e, "loss_cls"), Number(e, "loss_patch"), Number(e, "lr"), Number(e, "wd"));
+                        Losses(e), Number(e, "lr"), Number(e, "wd"));
                     break;
                 case "eval":
                     var name = e.GetProperty("name").GetString() ?? "";
@@ -53,10 +53,20 @@ public sealed class MetricsLog
             ?? (steps.Count == 0 ? 1 : (int)steps.Max(s => (s.Key + 1) / (s.Value.Epoch + 1)));
         return new MetricsLog
         {
-            Steps = steps.Select(s => new StepPoint(s.Key, (s.Key + 1) / (double)(s.Value.PerEpoch ?? perEpoch), s.Value.Loss, s.Value.Cls, s.Value.Patch, s.Value.Lr, s.Value.Wd)).ToList(),
+            Steps = steps.Select(s => new StepPoint(s.Key, (s.Key + 1) / (double)(s.Value.PerEpoch ?? perEpoch), s.Value.Losses, s.Value.Lr, s.Value.Wd)).ToList(),
             Evaluations = evals.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<(int, double)>)kv.Value.Select(p => (p.Key, p.Value)).ToList(), StringComparer.Ordinal),
             Throughput = throughput.Select(t => (t.Key, t.Value)).ToList(),
         };
+    }
+
+    /// <summary>The step's losses: <c>loss</c> (the total) and every <c>loss_*</c> term and part, in file order.</summary>
+    private static IReadOnlyDictionary<string, double> Losses(JsonElement e)
+    {
+        var losses = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var p in e.EnumerateObject())
+            if ((p.Name == "loss" || p.Name.StartsWith("loss_", StringComparison.Ordinal)) && p.Value.ValueKind == JsonValueKind.Number)
+                losses[p.Name] = p.Value.GetDouble();
+        return losses;
     }
 
     private static double Number(JsonElement e, string name) =>

@@ -1,6 +1,6 @@
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Data;
-using IBot.Pipeline.Vision.Data.Augmentation;
+using IBot.Pipeline.Vision.Abstractions.Evaluation;
 using IBot.Pipeline.Vision.Models;
 using static TorchSharp.torch;
 
@@ -16,16 +16,16 @@ public sealed class BackboneFeatures : IFeatureExtractor
 {
     private readonly nn.Module module;
     private readonly Func<Tensor, Tensor> forward;
-    private readonly EvalTransform transform;
+    private readonly IImageTransform transform;
     private readonly Device device;
     private readonly int batchSize;
 
-    public BackboneFeatures(VisionTransformer backbone, EvalTransform transform, Device device, int batchSize = 256)
-        : this(backbone, images => backbone.Forward(images, null).select(1, 0), backbone.EmbedDim, transform, device, batchSize)
+    public BackboneFeatures(IBackbone backbone, IImageTransform transform, Device device, int batchSize = 256)
+        : this(backbone.Module, images => backbone.Forward(images).select(1, 0), backbone.EmbedDim, transform, device, batchSize)
     {
     }
 
-    private BackboneFeatures(nn.Module module, Func<Tensor, Tensor> forward, int dimension, EvalTransform transform, Device device, int batchSize)
+    private BackboneFeatures(nn.Module module, Func<Tensor, Tensor> forward, int dimension, IImageTransform transform, Device device, int batchSize)
     {
         this.module = module;
         this.forward = forward;
@@ -36,9 +36,8 @@ public sealed class BackboneFeatures : IFeatureExtractor
     }
 
     /// <summary>The head's [CLS] output of <paramref name="network"/>.</summary>
-    public static BackboneFeatures HeadLogits(IBotNetwork network, EvalTransform transform, Device device, int batchSize = 256) =>
-        new(network, images => network.ForwardCls(images), network.Head.Options.OutDim, transform, device, batchSize);
-
+    public static BackboneFeatures HeadLogits(IBotNetwork network, IImageTransform transform, Device device, int batchSize = 256) =>
+        new(network, images => network.ForwardCls(images).HeadCls, network.Head.OutDim, transform, device, batchSize);
     private readonly Dictionary<IImageSource, float[][]> cache = new(ReferenceEqualityComparer.Instance);
 
     public int Dimension { get; }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using IBot.Pipeline.Vision.Checkpoints;
-using IBot.Pipeline.Vision.Loss;
 using IBot.Pipeline.Vision.Models;
 using IBot.Pipeline.Vision.Train;
 using static TorchSharp.torch;
@@ -11,14 +10,15 @@ namespace IBot.Pipeline.Vision.Runs;
 /// <summary>
 /// A training checkpoint in one safetensors file: <c>student.*</c> and <c>teacher.*</c> under the
 /// reference names, the optimiser's moments (<c>optimizer.{param}.exp_avg|exp_avg_sq</c>, step counts
-/// in the metadata), the loss centers, the position (epoch and iteration) and the resolved
-/// spec. Written to a temp file and renamed; never written with a non-finite value.
+/// in the metadata), every objective's state (<c>objective.{term}.{name}</c>: the iBOT centers), the
+/// position (epoch and iteration) and the resolved spec. Written to a temp file and renamed; never
+/// written with a non-finite value.
 /// </summary>
 public static class TrainingCheckpoint
 {
     public sealed record Position(int Epoch, long Iteration);
 
-    public static void Save(string path, IBotNetwork student, IBotNetwork teacher, AdamW optimizer, IBotLoss loss, Position position, string specYaml)
+    public static void Save(string path, IBotNetwork student, IBotNetwork teacher, AdamW optimizer, IReadOnlyList<StepObjective> objectives, Position position, string specYaml)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
         tensors.AddRange(StateDicts.Export(student).Select(kv => KeyValuePair.Create("student." + kv.Key, kv.Value)));
@@ -30,8 +30,9 @@ public static class TrainingCheckpoint
             tensors.Add(KeyValuePair.Create($"optimizer.{name}.exp_avg_sq", state.ExpAvgSq));
             steps[name] = state.Step;
         }
-        tensors.Add(KeyValuePair.Create("loss.center", loss.Center));
-        tensors.Add(KeyValuePair.Create("loss.center2", loss.Center2));
+        foreach (var o in objectives)
+            foreach (var (name, state) in o.Objective.State)
+                tensors.Add(KeyValuePair.Create($"objective.{o.Name}.{name}", state));
         foreach (var (name, t) in tensors)
             if (!t.isfinite().all().item<bool>())
                 throw new InvalidOperationException($"refusing to save a checkpoint: '{name}' holds non-finite values");
@@ -47,7 +48,7 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Restores every piece of state in place and returns the position to continue from.</summary>
-    public static Position Load(string path, IBotNetwork student, IBotNetwork teacher, AdamW optimizer, IBotLoss loss)
+    public static Position Load(string path, IBotNetwork student, IBotNetwork teacher, AdamW optimizer, IReadOnlyList<StepObjective> objectives)
     {
         using var file = SafeTensors.Load(path);
         if (!file.Metadata.TryGetValue("format", out var format) || !format.StartsWith("ibot-pipeline/checkpoint/", StringComparison.Ordinal))
@@ -64,8 +65,12 @@ public static class TrainingCheckpoint
                 state.ExpAvg.copy_(file[$"optimizer.{name}.exp_avg"]);
                 state.ExpAvgSq.copy_(file[$"optimizer.{name}.exp_avg_sq"]);
             }
-            loss.Center.copy_(file["loss.center"]);
-            loss.Center2.copy_(file["loss.center2"]);
+            foreach (var o in objectives)
+                foreach (var (name, state) in o.Objective.State)
+                    state.copy_(file.Tensors.TryGetValue($"objective.{o.Name}.{name}", out var saved) ? saved
+                        // Checkpoints from before objectives were components kept the iBOT centers as loss.center(2).
+                        : file.Tensors.TryGetValue($"loss.{name}", out var legacy) ? legacy
+                        : throw new InvalidDataException($"{path} holds no state '{name}' for objective '{o.Name}'"));
         }
         return new Position(int.Parse(file.Metadata["epoch"], CultureInfo.InvariantCulture), long.Parse(file.Metadata["iteration"], CultureInfo.InvariantCulture));
     }

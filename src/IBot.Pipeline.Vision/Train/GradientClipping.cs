@@ -32,15 +32,15 @@ public static class GradientClipping
 
     /// <summary>
     /// During the first <paramref name="freezeEpochs"/> epochs, drops the gradients of the head's
-    /// last layer(s) so the optimiser leaves them untouched (the reference's
-    /// <c>cancel_gradients_last_layer</c>); the paper freezes it for the first epoch.
+    /// last layer(s) (<paramref name="isLastLayer"/>, by parameter name) so the optimiser leaves them
+    /// untouched (the reference's <c>cancel_gradients_last_layer</c>); the paper freezes it for the first epoch.
     /// </summary>
-    public static void CancelLastLayer(IEnumerable<(string Name, Parameter Parameter)> parameters, int epoch, int freezeEpochs)
+    public static void CancelLastLayer(IEnumerable<(string Name, Parameter Parameter)> parameters, int epoch, int freezeEpochs, Func<string, bool> isLastLayer)
     {
         if (epoch >= freezeEpochs) return;
         foreach (var (name, p) in parameters)
         {
-            if (!name.Contains("last_layer", StringComparison.Ordinal)) continue;
+            if (!isLastLayer(name)) continue;
             var grad = p.grad;
             if (grad is null) continue;
             p.grad = null;

@@ -14,13 +14,11 @@ namespace IBot.Pipeline.Vision.Train;
 /// </summary>
 public static partial class LayerDecay
 {
-    public static readonly IReadOnlySet<string> NoWeightDecay = new HashSet<string>(StringComparer.Ordinal) { "pos_embed", "cls_token" };
-
     [GeneratedRegex(@"^blocks\.(\d+)\.")]
     private static partial Regex BlockName();
 
-    /// <summary>Layer id of a backbone parameter name (without the backbone's prefix).</summary>
-    public static int LayerId(string name, int depth)
+    /// <summary>Layer id of a ViT parameter name (without the backbone's prefix).</summary>
+    public static int VitLayerId(string name, int depth)
     {
         if (name is "cls_token" or "pos_embed" or "masked_embed" || name.StartsWith("patch_embed", StringComparison.Ordinal)) return 0;
         var block = BlockName().Match(name);
@@ -30,17 +28,19 @@ public static partial class LayerDecay
     public static double Scale(int layerId, int depth, double decay) => Math.Pow(decay, depth + 1 - layerId);
 
     /// <summary>Groups of <paramref name="model"/>'s trainable parameters by (layer id, decayed or not),
-    /// in order of first appearance. Names under <paramref name="backbonePrefix"/> are the ViT's;
-    /// the rest (the head) are the last layer.</summary>
-    public static IReadOnlyList<ScaledGroup> Groups(nn.Module model, int depth, double decay, string backbonePrefix = "backbone.")
+    /// in order of first appearance. Names under <paramref name="backbonePrefix"/> are
+    /// <paramref name="backbone"/>'s (its layer ids and weight-decay exemptions); the rest (the head)
+    /// are the last layer.</summary>
+    public static IReadOnlyList<ScaledGroup> Groups(nn.Module model, IBackbone backbone, double decay, string backbonePrefix = "backbone.")
     {
+        var depth = backbone.LayerCount;
         var groups = new Dictionary<(int, bool), List<(string, Parameter)>>();
         foreach (var (name, p) in model.named_parameters())
         {
             if (!p.requires_grad) continue;
             var local = name.StartsWith(backbonePrefix, StringComparison.Ordinal) ? name[backbonePrefix.Length..] : null;
-            var id = local is null ? depth + 1 : LayerId(local, depth);
-            var regularized = !(name.EndsWith(".bias", StringComparison.Ordinal) || p.dim() == 1 || (local is not null && NoWeightDecay.Contains(local)));
+            var id = local is null ? depth + 1 : backbone.LayerId(local);
+            var regularized = !(name.EndsWith(".bias", StringComparison.Ordinal) || p.dim() == 1 || (local is not null && backbone.NoWeightDecay(local)));
             if (!groups.TryGetValue((id, regularized), out var list)) groups[(id, regularized)] = list = [];
             list.Add((name, p));
         }

@@ -29,6 +29,11 @@ public sealed class ComponentCatalog : IComponentRegistry
             problems.Add($"{origin}: options type {d.OptionsType.Name} of {d.Role} '{d.Kind}' needs a parameterless constructor");
             return;
         }
+        if (Contract(d.Role) is { } contract && !contract.IsAssignableFrom(d.ImplementationType))
+        {
+            problems.Add($"{origin}: {d.Role} '{d.Kind}' ({d.ImplementationType.Name}) does not implement {contract.Name}; ignored");
+            return;
+        }
         if (byKey.TryGetValue((d.Role, d.Kind), out var existing))
         {
             problems.Add($"{origin}: {d.Role} '{d.Kind}' is already registered by {existing.Origin}; ignored");
@@ -53,6 +58,28 @@ public sealed class ComponentCatalog : IComponentRegistry
     }
 
     public void ReportProblem(string problem) => problems.Add(problem);
+
+    /// <summary>The contract a role's implementations must have, for the roles whose contracts the engine
+    /// defines (the model roles' contracts live in the vision SDK, whose registration helpers check them).</summary>
+    public static Type? Contract(ComponentRole role) => role switch
+    {
+        ComponentRole.Data => typeof(IBot.Pipeline.Abstractions.Data.IImageSource),
+        ComponentRole.Augmentation => typeof(IBot.Pipeline.Abstractions.Data.IAugmentation),
+        ComponentRole.Masking => typeof(IBot.Pipeline.Abstractions.Data.IMaskGenerator),
+        ComponentRole.Evaluator => typeof(IEvaluator),
+        ComponentRole.Method => typeof(IRunMethod),
+        _ => null,
+    };
+
+    /// <summary>A catalog with <paramref name="builtIns"/> registered first, each as the plugin it is, then the
+    /// plugins found in <paramref name="pluginFolders"/>.</summary>
+    public static ComponentCatalog Create(IEnumerable<IPlugin> builtIns, IEnumerable<string> pluginFolders)
+    {
+        var catalog = new ComponentCatalog();
+        foreach (var plugin in builtIns) catalog.AddFrom(plugin.Name, plugin.Register);
+        PluginLoader.LoadInto(catalog, pluginFolders);
+        return catalog;
+    }
 
     public ComponentDescriptor? Find(ComponentRole role, string kind) => byKey.GetValueOrDefault((role, kind));
 

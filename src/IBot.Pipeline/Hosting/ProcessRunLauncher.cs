@@ -21,7 +21,7 @@ public sealed class ProcessRunLauncher(IReadOnlyList<string> command, Workspace 
         var arguments = command.Concat(["run", "--resume", run.Id, "--workspace", workspace.Root, "--device", lease.Device, "--json"]).ToList();
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         foreach (var a in new[] { "-c", "exec \"$@\" >> \"$IBOT_WORKER_LOG\" 2>&1 < /dev/null", "ibot-worker" }.Concat(arguments)) start.ArgumentList.Add(a);
-        start.Environment["IBOT_WORKER_LOG"] = Path.Combine(folder, "worker.log");
+        start.Environment["IBOT_WORKER_LOG"] = new RunLayout(folder).WorkerLog;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.Exited += (_, _) => exited();
         process.Start();

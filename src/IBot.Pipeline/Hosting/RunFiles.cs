@@ -1,3 +1,5 @@
+using IBot.Pipeline.Abstractions.Runs;
+
 namespace IBot.Pipeline.Hosting;
 
 /// <summary>
@@ -9,39 +11,40 @@ namespace IBot.Pipeline.Hosting;
 /// </summary>
 public static class RunFiles
 {
-    public const string Heartbeat = "heartbeat";
-    public const string Status = "status";
-    public const string Cancel = "cancel";
-
     /// <summary>Before a launch: forget the last attempt's status and any stale cancel request,
     /// and start the heartbeat clock now.</summary>
     public static void PrepareLaunch(string runFolder)
     {
-        File.Delete(Path.Combine(runFolder, Status));
-        File.Delete(Path.Combine(runFolder, Cancel));
+        var layout = new RunLayout(runFolder);
+        File.Delete(layout.Status);
+        File.Delete(layout.Cancel);
         Touch(runFolder);
     }
 
     public static void Touch(string runFolder) =>
-        File.WriteAllText(Path.Combine(runFolder, Heartbeat), DateTime.UtcNow.ToString("O"));
+        File.WriteAllText(new RunLayout(runFolder).Heartbeat, DateTime.UtcNow.ToString("O"));
 
     public static DateTime LastHeartbeat(string runFolder)
     {
-        var file = Path.Combine(runFolder, Heartbeat);
+        var file = new RunLayout(runFolder).Heartbeat;
         return File.Exists(file) ? File.GetLastWriteTimeUtc(file) : DateTime.MinValue;
     }
 
     public static void RequestCancel(string runFolder)
     {
-        if (Directory.Exists(runFolder)) File.WriteAllText(Path.Combine(runFolder, Cancel), DateTime.UtcNow.ToString("O"));
+        if (Directory.Exists(runFolder)) File.WriteAllText(new RunLayout(runFolder).Cancel, DateTime.UtcNow.ToString("O"));
     }
 
-    public static bool CancelRequested(string runFolder) => File.Exists(Path.Combine(runFolder, Cancel));
+    public static bool CancelRequested(string runFolder) => File.Exists(new RunLayout(runFolder).Cancel);
+
+    /// <summary>How the run ended: <c>completed</c>, or <c>failed: reason</c> / <c>cancelled: reason</c>.</summary>
+    public static void WriteStatus(RunLayout layout, RunState state, string? reason) =>
+        File.WriteAllText(layout.Status, state.ToString().ToLowerInvariant() + (reason is null ? "" : ": " + reason.ReplaceLineEndings(" ")) + "\n");
 
     /// <summary>The status word the run wrote (completed, failed, cancelled) and its reason; null when it wrote none.</summary>
     public static (string Status, string? Reason)? ReadStatus(string runFolder)
     {
-        var file = Path.Combine(runFolder, Status);
+        var file = new RunLayout(runFolder).Status;
         if (!File.Exists(file)) return null;
         var text = File.ReadAllText(file).Trim();
         var colon = text.IndexOf(':', StringComparison.Ordinal);

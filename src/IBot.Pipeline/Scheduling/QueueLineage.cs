@@ -3,7 +3,7 @@ using IBot.Pipeline.Lineage;
 using IBot.Pipeline.Lineage.Model;
 using IBot.Pipeline.Lineage.Recording;
 using IBot.Pipeline.Specs;
-using LineageState = IBot.Pipeline.Lineage.Model.RunState;
+using LineageState = IBot.Pipeline.Abstractions.Runs.RunState;
 
 namespace IBot.Pipeline.Scheduling;
 

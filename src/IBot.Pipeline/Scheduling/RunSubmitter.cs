@@ -67,7 +67,7 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
             var id = RunIds.New(r.Spec.Spec.Name);
             var folder = workspace.RunFolder(id);
             Directory.CreateDirectory(folder);
-            AtomicFile.WriteAllText(Path.Combine(folder, "spec.yaml"), r.Spec.ToYaml());
+            AtomicFile.WriteAllText(new RunLayout(folder).Spec, r.Spec.ToYaml());
             return new QueuedRun { Id = id, Name = r.Spec.Spec.Name, SweepId = sweepId, SpecHash = r.Spec.Hash, Priority = priority };
         }).ToList();
         // Lineage first: a run the service may start at once already has its record to update.

@@ -46,7 +46,8 @@ public sealed class OptionsBinder
                 continue;
             }
             seen.Add(key.Value);
-            if (Convert(value, property.PropertyType, Join(path, key.Value), out var converted))
+            var defaultKind = property.GetCustomAttribute<DefaultKindAttribute>()?.Kind;
+            if (Convert(value, property.PropertyType, Join(path, key.Value), out var converted, defaultKind))
             {
                 property.SetValue(instance, converted);
                 CheckRange(property, converted, value.Location, Join(path, key.Value));
@@ -64,7 +65,7 @@ public sealed class OptionsBinder
 
     public T Bind<T>(SpecNode node, string path, params string[] ignore) where T : class => (T)Bind(typeof(T), node, path, ignore);
 
-    private bool Convert(SpecNode node, Type type, string path, out object? value)
+    private bool Convert(SpecNode node, Type type, string path, out object? value, string? defaultKind = null)
     {
         value = null;
         var underlying = Nullable.GetUnderlyingType(type);
@@ -75,7 +76,7 @@ public sealed class OptionsBinder
         }
         type = underlying ?? type;
         if (type == typeof(SpecNode)) { value = node; return true; }
-        if (type == typeof(ComponentSpec)) return ConvertComponent(node, path, out value);
+        if (type == typeof(ComponentSpec)) return ConvertComponent(node, path, out value, defaultKind);
         if (type == typeof(string))
         {
             if (node is SpecScalar s) { value = s.Value; return true; }
@@ -150,12 +151,13 @@ public sealed class OptionsBinder
         throw new NotSupportedException($"option type {type} of {path} is not supported");
     }
 
-    private bool ConvertComponent(SpecNode node, string path, out object? value)
+    private bool ConvertComponent(SpecNode node, string path, out object? value, string? defaultKind)
     {
         value = null;
         if (node is not SpecMapping mapping) return Fail(node, $"{path} must be a mapping with a 'kind', not {node.Describe()}");
-        if (mapping["kind"] is not SpecScalar { IsNull: false } kind) return Fail(node, $"{path} needs a 'kind'");
-        value = new ComponentSpec(kind.Value, mapping);
+        if (mapping["kind"] is SpecScalar { IsNull: false } kind) value = new ComponentSpec(kind.Value, mapping);
+        else if (mapping["kind"] is null && defaultKind is not null) value = new ComponentSpec(defaultKind, mapping);
+        else return Fail(node, $"{path} needs a 'kind'");
         return true;
     }
 

@@ -11,6 +11,10 @@ public sealed record ResolvedComponent(ComponentDescriptor Descriptor, object Op
         ?? throw new InvalidOperationException($"{Descriptor.Role} '{Kind}' has options {Options.GetType().Name}, not {typeof(T).Name}");
 }
 
+/// <summary>An entry of <c>objectives</c>: its term name (unique; its kind unless it gives <c>name</c>),
+/// its <c>weight</c> in the total loss, and the component.</summary>
+public sealed record ResolvedObjective(string Name, double Weight, ResolvedComponent Component);
+
 /// <summary>A spec that passed every check: the composed YAML tree, the typed top level, every
 /// component resolved, and the canonical form with its hash (for lineage and reuse).</summary>
 public sealed class ResolvedSpec
@@ -25,7 +29,10 @@ public sealed class ResolvedSpec
     public ResolvedComponent? Masking { get; init; }
     public ResolvedComponent? Backbone { get; init; }
     public required IReadOnlyDictionary<string, ResolvedComponent> Heads { get; init; }
-    public required IReadOnlyList<ResolvedComponent> Objectives { get; init; }
+    public required IReadOnlyList<ResolvedObjective> Objectives { get; init; }
+
+    /// <summary>The method: <c>train</c>'s kind, or the evaluation method for a spec without <c>train</c>.</summary>
+    public ResolvedComponent? Method { get; init; }
     public required IReadOnlyList<ResolvedComponent> Evaluators { get; init; }
 
     public string CanonicalJson => CanonicalSpec.Json(Tree);

@@ -24,7 +24,7 @@ public sealed class SpecValidator(ComponentCatalog catalog)
         var errors = new List<SpecError>(earlierErrors ?? []);
         errors.AddRange(binder.Errors);
 
-        ResolvedComponent? Resolve(ComponentSpec? component, ComponentRole role, string path)
+        ResolvedComponent? Resolve(ComponentSpec? component, ComponentRole role, string path, params string[] entryKeys)
         {
             if (component is null) return null;
             var descriptor = catalog.Find(role, component.Kind);
@@ -35,7 +35,7 @@ public sealed class SpecValidator(ComponentCatalog catalog)
                 return null;
             }
             var optionsBinder = new OptionsBinder();
-            var options = optionsBinder.Bind(descriptor.OptionsType, component.Node, path, "kind");
+            var options = optionsBinder.Bind(descriptor.OptionsType, component.Node, path, ["kind", .. entryKeys]);
             errors.AddRange(optionsBinder.Errors);
             // A component whose options did not bind is left out of the cross-field checks.
             return optionsBinder.Errors.Count == 0 ? new ResolvedComponent(descriptor, options, component) : null;
@@ -50,8 +50,12 @@ public sealed class SpecValidator(ComponentCatalog catalog)
         var heads = new Dictionary<string, ResolvedComponent>();
         foreach (var (name, head) in spec.Heads)
             if (Resolve(head, ComponentRole.Head, $"heads.{name}") is { } r) heads[name] = r;
-        var objectives = spec.Objectives.Select((o, i) => Resolve(o, ComponentRole.Objective, $"objectives[{i}]")).OfType<ResolvedComponent>().ToList();
+        var objectives = Objectives(spec, (o, path) => Resolve(o, ComponentRole.Objective, path, "weight", "name"), errors);
         var evaluators = spec.Evaluate.Select((e, i) => Resolve(e, ComponentRole.Evaluator, $"evaluate[{i}]")).OfType<ResolvedComponent>().ToList();
+        // A spec without 'train' evaluates pretrained weights: the evaluation method, registered like any method.
+        var method = spec.Train is not null ? Resolve(spec.Train, ComponentRole.Method, "train")
+            : tree["backbone"] is not null ? Resolve(new ComponentSpec(ExperimentSpec.EvaluationMethod, new SpecMapping(tree.Location, [])), ComponentRole.Method, "evaluation")
+            : null;
 
         var resolved = new ResolvedSpec
         {
@@ -67,6 +71,7 @@ public sealed class SpecValidator(ComponentCatalog catalog)
             Heads = heads,
             Objectives = objectives,
             Evaluators = evaluators,
+            Method = method,
         };
         // Cross-field checks run on whatever bound cleanly, so one pass reports everything.
         errors.AddRange(CrossChecks(resolved, tree));
@@ -83,23 +88,16 @@ public sealed class SpecValidator(ComponentCatalog catalog)
         bool Absent(string section) => tree[section] is null;
         if (r.Backbone is null && Absent("backbone"))
             yield return new SpecError(top, "a spec needs a 'backbone' (a network to train, or one to evaluate from a checkpoint)");
-        if (spec.Train is { } train)
+        if (spec.Train is not null)
         {
             var trainLocation = tree["train"]!.Location;
             if (r.TrainData is null && (tree["data"] as SpecMapping)?["train"] is null) yield return new SpecError(tree["data"]?.Location ?? top, "training needs 'data.train'");
             if (r.Augmentation is null && Absent("augmentation")) yield return new SpecError(trainLocation, "training needs an 'augmentation' section");
             if (r.Heads.Count == 0 && Absent("heads")) yield return new SpecError(trainLocation, "training needs at least one entry in 'heads'");
             if (r.Objectives.Count == 0 && Absent("objectives")) yield return new SpecError(trainLocation, "training needs at least one entry in 'objectives'");
-            if (train.Precision != Precision.Fp32)
-                yield return new SpecError(Locate(tree, "train.precision"),
-                    $"train.precision: {OptionsBinder.SnakeCase(train.Precision.ToString())} is not available yet: TorchSharp 0.107 has no autocast, so mixed precision is not built; use fp32");
             var devices = Math.Max(1, spec.Resources.Gpus);
-            if (train.BatchSize % devices != 0)
+            if (r.Method?.Options is ITrainingOptions train && train.BatchSize % devices != 0)
                 yield return new SpecError(Locate(tree, "train.batch_size"), $"train.batch_size {train.BatchSize} does not divide evenly over {devices} GPUs (resources.gpus)");
-            if (train.Optimizer.WeightDecay.Length is 0 or > 2)
-                yield return new SpecError(Locate(tree, "train.optimizer.weight_decay"), "train.optimizer.weight_decay takes one value or [start, end]");
-            if (train.Optimizer.WarmupEpochs > train.Epochs)
-                yield return new SpecError(Locate(tree, "train.optimizer.warmup_epochs"), $"train.optimizer.warmup_epochs {train.Optimizer.WarmupEpochs} exceeds train.epochs {train.Epochs}");
         }
         if (spec.Train is null && r.Backbone is { } evaluated && (evaluated.Options as IPretrainedWeights)?.Weights is null)
             yield return new SpecError(evaluated.Spec.Location, "an evaluation-only spec (no 'train') needs backbone.weights: a run id, a checkpoint or safetensors file, or a reference .pth");
@@ -111,7 +109,7 @@ public sealed class SpecValidator(ComponentCatalog catalog)
                     yield return new SpecError(r.Augmentation.Spec.Location,
                         $"augmentation: crop size {size} is not a multiple of the backbone's patch size {patch.PatchSize} ({r.Backbone.Spec.Location})");
         var headNames = spec.Heads.Keys.ToList();
-        foreach (var objective in r.Objectives)
+        foreach (var objective in r.Objectives.Select(o => o.Component))
             if (objective.Options is IHeadReference reference && !headNames.Contains(reference.Head))
                 yield return new SpecError(objective.Spec.Node["head"]?.Location ?? objective.Spec.Location,
                     $"objective '{objective.Kind}' reads head '{reference.Head}', which is not in 'heads'{Suggestions.Hint(reference.Head, headNames)}");
@@ -124,6 +122,41 @@ public sealed class SpecValidator(ComponentCatalog catalog)
         if (spec.Sweep is not null)
             foreach (var error in SweepExpander.Check(tree))
                 yield return error;
+    }
+
+    /// <summary>The objectives with their term names and weights: <c>weight</c> a finite number ≥ 0 (1 when
+    /// not given), <c>name</c> letters, digits and underscores (the kind when not given, numbered when a
+    /// kind repeats), names unique.</summary>
+    private static List<ResolvedObjective> Objectives(ExperimentSpec spec, Func<ComponentSpec, string, ResolvedComponent?> resolve, List<SpecError> errors)
+    {
+        var result = new List<ResolvedObjective>();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < spec.Objectives.Count; i++)
+        {
+            var entry = spec.Objectives[i];
+            var path = $"objectives[{i}]";
+            var weight = 1.0;
+            if (entry.Node["weight"] is { } w && !(w is SpecScalar ws && ws.TryDouble(out weight) && double.IsFinite(weight) && weight >= 0))
+            {
+                errors.Add(new SpecError(w.Location, $"{path}.weight must be a number >= 0, not {w.Describe()}"));
+                weight = 1.0;
+            }
+            counts[entry.Kind] = counts.GetValueOrDefault(entry.Kind) + 1;
+            var name = counts[entry.Kind] == 1 ? entry.Kind : $"{entry.Kind}{counts[entry.Kind]}";
+            if (entry.Node["name"] is { } n)
+            {
+                if (n is SpecScalar { IsNull: false } ns && ns.Value.Length > 0 && ns.Value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) name = ns.Value;
+                else errors.Add(new SpecError(n.Location, $"{path}.name must be letters, digits and underscores (it names the metric loss_<name>), not {n.Describe()}"));
+            }
+            if (!names.Add(name))
+                errors.Add(new SpecError(entry.Node["name"]?.Location ?? entry.Location, $"{path}: another objective is already named '{name}'; give each a distinct 'name'"));
+            // loss_<term>_<part>: a term named like another's prefix would make its metrics ambiguous.
+            else if (names.FirstOrDefault(other => other != name && (name.StartsWith(other + "_", StringComparison.Ordinal) || other.StartsWith(name + "_", StringComparison.Ordinal))) is { } clash)
+                errors.Add(new SpecError(entry.Node["name"]?.Location ?? entry.Location, $"{path}: the names '{name}' and '{clash}' would make the metrics loss_{clash}_... ambiguous; rename one"));
+            if (resolve(entry, path) is { } component) result.Add(new ResolvedObjective(name, weight, component));
+        }
+        return result;
     }
 
     private static SourceLocation Locate(SpecMapping tree, string dotted)

@@ -21,7 +21,7 @@ public sealed class ServiceTestKit : IDisposable
 
     public LiteDbRunQueue Queue => new(new QueueDatabase(Workspace.QueueDatabase));
 
-    public IBot.Pipeline.Lineage.ILineageStore Lineage => IBot.Cli.Lineage.RunLineage.Open(Workspace);
+    public IBot.Pipeline.Lineage.ILineageStore Lineage => IBot.Pipeline.Lineage.LineageStores.Open(Workspace);
 
     /// <summary>The worker the service launches: this build's ibot.dll through the dotnet host.</summary>
     public static IReadOnlyList<string> Worker => ["dotnet", typeof(CliApp).Assembly.Location];

@@ -3,8 +3,7 @@ using System.Text.RegularExpressions;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Model;
 using IBot.Pipeline.Scheduling;
-using LineageState = IBot.Pipeline.Lineage.Model.RunState;
-using RunState = IBot.Pipeline.Scheduling.RunState;
+using LineageState = IBot.Pipeline.Abstractions.Runs.RunState;
 using IBot.Pipeline.Specs;
 
 namespace IBot.Cli.Tests.Service;

@@ -32,7 +32,7 @@ public sealed class InProcessLauncher(Workspace workspace) : IRunLauncher
             }
             else
             {
-                File.WriteAllText(Path.Combine(workspace.RunFolder(run.Id), RunFiles.Status), "completed\n");
+                File.WriteAllText(new RunLayout(workspace.RunFolder(run.Id)).Status, "completed\n");
                 process.Exit();
             }
             exited();

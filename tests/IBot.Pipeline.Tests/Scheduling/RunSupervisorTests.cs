@@ -78,7 +78,7 @@ public sealed class RunSupervisorTests : IDisposable
         Assert.Equal(0, supervisor.Dispatch()); // its slot is taken by the adopted run
         Assert.Equal(RunState.Running, queue.Get("survivor")!.State);
 
-        File.WriteAllText(Path.Combine(dir, "survivor", RunFiles.Status), "completed\n");
+        File.WriteAllText(new RunLayout(Path.Combine(dir, "survivor")).Status, "completed\n");
         process.Exit();
         Until(() => { supervisor.Dispatch(); return queue.Get("next")!.State == RunState.Completed; });
         Assert.Equal((RunState.Completed, 1), (queue.Get("survivor")!.State, queue.Get("survivor")!.Attempts));

@@ -53,7 +53,7 @@ public sealed class SpecValidationTests : IDisposable
         Assert.Equal("net", resolved.Backbone!.Kind);
         Assert.Equal(4, resolved.Backbone.OptionsAs<NetOptions>().PatchSize);
         Assert.Equal([10, 20], resolved.Evaluators[0].OptionsAs<ProbeOptions>().K);
-        Assert.Equal(1e-3, resolved.Spec.Train!.Optimizer.Lr);
+        Assert.Equal(1e-3, resolved.Method!.OptionsAs<TestTrainOptions>().Optimizer.Lr);
         Assert.Equal(64, resolved.Hash.Length);
     }
 
@@ -152,7 +152,7 @@ public sealed class SpecValidationTests : IDisposable
         var net = resolved.Backbone!.OptionsAs<NetOptions>();
         Assert.Equal((4, 6), (net.PatchSize, net.Depth));              // merged
         Assert.Equal([5], resolved.Evaluators.Single().OptionsAs<ProbeOptions>().K); // replaced
-        Assert.Equal(2e-4, resolved.Spec.Train!.Optimizer.Lr);
+        Assert.Equal(2e-4, resolved.Method!.OptionsAs<TestTrainOptions>().Optimizer.Lr);
         Assert.Equal([0.1, 0.5], resolved.Augmentation!.OptionsAs<CropsOptions>().Scale);
     }
 

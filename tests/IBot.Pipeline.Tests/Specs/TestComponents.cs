@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Abstractions.Data;
 using IBot.Pipeline.Components;
 
 namespace IBot.Pipeline.Tests.Specs;
@@ -59,6 +60,63 @@ public sealed class ProbeOptions : IPeriodicOptions
 
 public sealed class Dummy;
 
+public sealed class TestSource(FolderOptions options) : IImageSource
+{
+    public FolderOptions Options { get; } = options;
+    public int Count => 0;
+    public IReadOnlyList<string> Classes => [];
+    public int Label(int index) => 0;
+    public RgbImage Load(int index) => throw new InvalidDataException("a test source has no images");
+    public string Describe(int index) => $"test:{index}";
+}
+
+public sealed class TestCrops(CropsOptions options) : IAugmentation
+{
+    public CropLayout Layout { get; } = new(2, options.GlobalSize, 1, options.LocalSize);
+    public void Apply(RgbImage image, SampleRandom random, IReadOnlyList<Memory<float>> destinations) { }
+}
+
+public sealed class TestEvaluator(ProbeOptions options) : IEvaluator
+{
+    public ProbeOptions Options { get; } = options;
+    public Task<IReadOnlyDictionary<string, double>> EvaluateAsync(IEvaluationContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, double>>(new Dictionary<string, double>());
+}
+
+public enum TestPrecision { Fp32, Bf16 }
+
+public sealed class TestOptimizer
+{
+    [Range(0.0, 10.0)] public double Lr { get; init; } = 5e-4;
+    [Range(0, 1000)] public int WarmupEpochs { get; init; }
+}
+
+public sealed class TestTrainOptions : ITrainingOptions, IValidatableOptions
+{
+    [Required, Range(1, 1000)] public int Epochs { get; init; }
+    [Required, Range(1, 1 << 20)] public int BatchSize { get; init; }
+    public TestOptimizer Optimizer { get; init; } = new();
+    public TestPrecision Precision { get; init; }
+
+    public IEnumerable<OptionError> Validate()
+    {
+        if (Precision != TestPrecision.Fp32) yield return new OptionError("precision", "not available: no autocast");
+        if (Optimizer.WarmupEpochs > Epochs) yield return new OptionError("optimizer.warmup_epochs", "exceeds epochs");
+    }
+}
+
+public sealed class TestMethod(TestTrainOptions options) : IRunMethod
+{
+    public TestTrainOptions Options { get; } = options;
+    public RunOutcome Run(RunContext context) => new(RunState.Completed, null, null, new Dictionary<string, double>(), Options.Epochs);
+}
+
+public sealed class TestEvaluationMethod(Dummy options) : IRunMethod
+{
+    public Dummy Options { get; } = options;
+    public RunOutcome Run(RunContext context) => new(RunState.Completed, null, null, new Dictionary<string, double>(), 0);
+}
+
 public static class TestCatalog
 {
     public static ComponentCatalog Create()
@@ -66,12 +124,14 @@ public static class TestCatalog
         var catalog = new ComponentCatalog();
         catalog.AddFrom("built-in", r =>
         {
-            r.Add<FolderOptions, Dummy>(ComponentRole.Data, "folder", "test folder");
-            r.Add<CropsOptions, Dummy>(ComponentRole.Augmentation, "crops", "test crops");
+            r.Add<FolderOptions, TestSource>(ComponentRole.Data, "folder", "test folder");
+            r.Add<CropsOptions, TestCrops>(ComponentRole.Augmentation, "crops", "test crops");
             r.Add<NetOptions, Dummy>(ComponentRole.Backbone, "net", "test backbone");
             r.Add<HeadOpts, Dummy>(ComponentRole.Head, "head", "test head");
             r.Add<LossOpts, Dummy>(ComponentRole.Objective, "loss", "test loss");
-            r.Add<ProbeOptions, Dummy>(ComponentRole.Evaluator, "probe", "test evaluator");
+            r.Add<ProbeOptions, TestEvaluator>(ComponentRole.Evaluator, "probe", "test evaluator");
+            r.Add<TestTrainOptions, TestMethod>(ComponentRole.Method, "ibot", "test training method");
+            r.Add<Dummy, TestEvaluationMethod>(ComponentRole.Method, "evaluate", "test evaluation method");
         });
         return catalog;
     }

@@ -36,7 +36,7 @@ public sealed class CorruptDataTests : IDisposable
         var reports = new List<string>();
         var loader = new MultiCropLoader(source,
             new MultiCropAugmentation(new MultiCropOptions(new CropSpec(2, 16, 0.25, 1), new CropSpec(1, 8, 0.05, 0.25))),
-            null, patchSize: 4, new LoaderOptions(BatchSize: 6, Workers: 2, Shuffle: false, MaxCorruptFraction: 0.2), r => { lock (reports) reports.Add(r); });
+            null, maskGrid: (4, 4), new LoaderOptions(BatchSize: 6, Workers: 2, Shuffle: false, MaxCorruptFraction: 0.2), r => { lock (reports) reports.Add(r); });
 
         var batches = loader.Epoch(0).ToList();
 
@@ -54,7 +54,7 @@ public sealed class CorruptDataTests : IDisposable
     {
         var loader = new MultiCropLoader(new ImageFolderSource(root),
             new MultiCropAugmentation(new MultiCropOptions(new CropSpec(1, 16, 0.25, 1), new CropSpec(0, 8, 0.05, 0.25))),
-            null, patchSize: 4, new LoaderOptions(BatchSize: 18, Workers: 2, Shuffle: false, MaxCorruptFraction: 0.01));
+            null, maskGrid: (4, 4), new LoaderOptions(BatchSize: 18, Workers: 2, Shuffle: false, MaxCorruptFraction: 0.01));
         var e = Assert.Throws<DataLoadException>(() => loader.Epoch(0).ToList());
         Assert.Contains("unreadable", e.Message);
         Assert.Contains("tolerated", e.Message);

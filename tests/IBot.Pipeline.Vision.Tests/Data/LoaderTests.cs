@@ -11,7 +11,7 @@ public sealed class LoaderTests
 
     private static MultiCropLoader Loader(int workers, long seed = 5) =>
         new(new SyntheticSource(24, 4, 48, 40, seed: 3), new MultiCropAugmentation(SmallRecipe),
-            new MaskGenerator(MaskOptions.Paper), patchSize: 8, new LoaderOptions(BatchSize: 8, Workers: workers, Seed: seed));
+            new MaskGenerator(MaskOptions.Paper), maskGrid: (4, 4), new LoaderOptions(BatchSize: 8, Workers: workers, Seed: seed));
 
     [Fact]
     public void Same_seed_gives_identical_batches_with_one_and_two_threads()

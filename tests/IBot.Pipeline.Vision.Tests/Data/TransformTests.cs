@@ -1,5 +1,4 @@
 using IBot.Pipeline.Abstractions.Data;
-using IBot.Pipeline.Vision.Data;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Data.Masking;
 

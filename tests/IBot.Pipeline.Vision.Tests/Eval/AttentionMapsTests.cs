@@ -22,13 +22,14 @@ public sealed class AttentionMapsTests : IDisposable
         vit.eval();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var attention = vit.LastSelfAttention(randn(3, 3, 16, 16));      // (3, 4, 17, 17)
+        var images = randn(3, 3, 16, 16);
+        var attention = vit.LastSelfAttention(images);                   // (3, 4, 17, 17)
         Assert.Equal([3L, 4, 17, 17], attention.shape);
         // Softmax over the keys: every query's weights sum to 1 (a softmax over the wrong axis fails here).
         Assert.True(attention.sum(-1).sub(1).abs().max().item<float>() < 1e-5f);
         Assert.True(attention.min().item<float>() >= 0);
 
-        var maps = AttentionFigure.ClsMaps(attention, 4, 4);              // (3, 4, 4, 4)
+        var maps = vit.AttentionMaps(images);                            // (3, 4, 4, 4)
         Assert.Equal([3L, 4, 4, 4], maps.shape);
         Assert.True(maps.sum([2, 3]).sub(1).abs().max().item<float>() < 1e-5f);
         // The [CLS] row without [CLS] → [CLS], rescaled by what that self-attention left over.
@@ -68,8 +69,8 @@ public sealed class AttentionMapsTests : IDisposable
     private sealed class Context(VisionTransformer backbone, string figures) : IVisionEvaluationContext
     {
         private readonly SyntheticSource data = new(6, 3, 20, 20);
-        public VisionTransformer Backbone => backbone;
-        public EvalTransform Transform => new(16, 16);
+        public IBackbone Backbone => backbone;
+        public IImageTransform Transform => new EvalTransform(16, 16);
         public Device Device => CPU;
         public IFeatureExtractor Features => throw new NotSupportedException();
         public IFeatureExtractor? HeadLogits => null;

@@ -48,8 +48,8 @@ public sealed class FineTuneTests
     [Fact]
     public void Layer_decay_scales_and_weight_decay_groups_follow_the_reference()
     {
-        using var model = new VitClassifier(Tiny with { MaskedImageModeling = false }, 5, avgpool: false);
-        var groups = LayerDecay.Groups(model, depth: 2, decay: 0.5);
+        using var model = new BackboneClassifier(new VisionTransformer(Tiny with { MaskedImageModeling = false }), 5, avgpool: false);
+        var groups = LayerDecay.Groups(model, model.Backbone, decay: 0.5);
         var byName = groups.SelectMany(g => g.Group.Parameters.Select(p => (p.Name, g))).ToDictionary(x => x.Name, x => x.g);
         Assert.Equal(model.named_parameters().Count(), byName.Count);
 

@@ -53,7 +53,7 @@ public sealed class LinearEvaluatorTests
         Assert.True(features.narrow(1, 32, 32).allclose(last.select(1, 0), atol: 1e-6));
         Assert.True(features.narrow(1, 64, 32).allclose(last.narrow(1, 1, 16).mean([1]), atol: 1e-6));
         Assert.Equal(64, ProbeFeatures.Dimension(32, 2, ProbePooling.Cls));
-        Assert.Throws<InvalidOperationException>(() => ProbeFeatures.Compute(backbone, images, 3, ProbePooling.Cls));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProbeFeatures.Compute(backbone, images, 3, ProbePooling.Cls));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using IBot.Pipeline.Abstractions.Data;
-using IBot.Pipeline.Vision.Data;
 
 namespace IBot.Pipeline.Vision.Tests.Eval;
 

@@ -11,8 +11,8 @@ namespace IBot.Pipeline.Vision.Tests.Eval;
 internal sealed class TestContext(VisionTransformer backbone, IImageSource train, IImageSource test, string figures = "", int epoch = 0) : IVisionEvaluationContext
 {
     public List<string> Messages { get; } = [];
-    public VisionTransformer Backbone => backbone;
-    public EvalTransform Transform { get; init; } = new(16, 16);
+    public IBackbone Backbone => backbone;
+    public IImageTransform Transform { get; init; } = new EvalTransform(16, 16);
     public Device Device => CPU;
     public IFeatureExtractor Features => throw new NotSupportedException();
     public IFeatureExtractor? HeadLogits => null;

@@ -41,7 +41,7 @@ public sealed class SelectedRowsTests
         var (cls, patches, grads) = Run(() =>
         {
             var o = net.ForwardMasked(images, masks);
-            return (o.Cls, o.Patches!);
+            return (o.Cls, o.MaskedPatches);
         });
 
         AssertClose(fullCls, cls, "[CLS] output");
@@ -78,7 +78,10 @@ public sealed class SelectedRowsTests
         manual_seed(9);
         using var full = net.Forward(images, null);
         manual_seed(9);
-        using var cls = net.ForwardCls(images);
+        var (cls, backboneCls) = net.ForwardCls(images);
         AssertClose(full.Cls, cls, "[CLS] output");
+        manual_seed(9);
+        using var tokens = net.Backbone.Forward(images);
+        AssertClose(tokens.select(1, 0), backboneCls, "backbone [CLS] token");
     }
 }

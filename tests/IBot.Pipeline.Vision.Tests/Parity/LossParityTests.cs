@@ -13,7 +13,7 @@ public sealed class LossParityTests
         using var golden = Golden.Load("loss.safetensors");
         var c = Golden.Config(golden);
         var g = c.Int("global_crops");
-        var options = new IBotLossOptions(
+        var loss0 = TestLosses.Create(
             OutDim: c.Int("out_dim"),
             PatchOutDim: (int)golden["input.center2"].shape[^1],
             GlobalCrops: g,
@@ -30,7 +30,7 @@ public sealed class LossParityTests
             Lambda1: c.Double("lambda1"),
             Lambda2: c.Double("lambda2"),
             MimStartEpoch: c.IntOr("mim_start_epoch", 0));
-        using var loss = new IBotLoss(options);
+        using var loss = loss0;
         using (no_grad())
         {
             loss.Center.copy_(golden["input.center"]);
@@ -66,11 +66,11 @@ public sealed class LossParityTests
     {
         using var golden = Golden.Load("loss.safetensors");
         var c = Golden.Config(golden);
-        var options = new IBotLossOptions(c.Int("out_dim"), (int)golden["input.center2"].shape[^1], c.Int("global_crops"), c.Int("local_crops"),
+        var loss0 = TestLosses.Create(c.Int("out_dim"), (int)golden["input.center2"].shape[^1], c.Int("global_crops"), c.Int("local_crops"),
             c.Double("warmup_teacher_temp"), c.Double("teacher_temp"), c.Double("warmup_teacher_patch_temp"), c.Double("teacher_patch_temp"),
             c.Int("warmup_teacher_temp_epochs"), c.Int("epochs"), c.Double("student_temp"), c.Double("center_momentum"),
             c.DoubleOr("center_momentum2", c.Double("center_momentum")), c.Double("lambda1"), c.Double("lambda2"), c.IntOr("mim_start_epoch", 0));
-        using var loss = new IBotLoss(options);
+        using var loss = loss0;
         using (no_grad())
         {
             loss.Center.copy_(golden["input.center"]);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IBot.Pipeline.Vision.Data;
 using IBot.Pipeline.Vision.Data.Masking;
 
 namespace IBot.Pipeline.Vision.Tests.Parity;

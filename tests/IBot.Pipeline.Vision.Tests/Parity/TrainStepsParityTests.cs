@@ -28,7 +28,7 @@ public sealed class TrainStepsParityTests
         using var loss = setup.Loss;
         var groups = ParameterGroups.Build(student);
         using var optimizer = new AdamW(groups);
-        using var step = new IBotTrainStep(student, teacher, loss, optimizer,
+        using var step = new IBotTrainStep(student, teacher, TestLosses.Only(loss), optimizer,
             new StepOptions(c.Double("clip_grad"), c.Int("freeze_last_layer"), shards));
 
         var lr = Doubles(c, "lr");
@@ -44,7 +44,7 @@ public sealed class TrainStepsParityTests
                 Enumerable.Range(setup.GlobalCrops, setup.LocalCrops).Select(i => golden[$"step{s}.image{i}"]).ToArray(),
                 Enumerable.Range(0, setup.GlobalCrops).Select(i => golden[$"step{s}.mask{i}"]).ToArray());
             using var parts = step.Run(batch, new StepSchedule(c.Int("epoch"), lr[s], wd[s], momentum[s]));
-            var ours = new[] { parts.Total.item<float>(), parts.Cls.item<float>(), parts.Patch.item<float>() };
+            var ours = new[] { parts.Total.item<float>(), parts["loss_ibot_loss_cls"].item<float>(), parts["loss_ibot_loss_patch"].item<float>() };
             for (var j = 0; j < 3; j++)
             {
                 var expected = expectedLosses[s * 3 + j];
@@ -124,7 +124,7 @@ public sealed class TrainStepsParityTests
             var (warm2, final2) = c.TryGetProperty("teacher_patch_temp_schedule", out var patchSchedule)
                 ? ParseTemperature(patchSchedule.GetString()!) is var p ? (p.Warmup, p.Final) : default
                 : (warm, final);
-            var loss = new IBotLoss(new IBotLossOptions(
+            var loss = TestLosses.Create(
                 OutDim: head.OutDim,
                 PatchOutDim: head.EffectivePatchOutDim,
                 GlobalCrops: g,
@@ -138,7 +138,7 @@ public sealed class TrainStepsParityTests
                 StudentTemp: c.DoubleOr("student_temp", 0.1),
                 Lambda1: c.Double("lambda1"),
                 Lambda2: c.Double("lambda2"),
-                MimStartEpoch: c.IntOr("mim_start_epoch", c.IntOr("pred_start_epoch", 0))));
+                MimStartEpoch: c.IntOr("mim_start_epoch", c.IntOr("pred_start_epoch", 0)));
             return new Setup(student, teacher, loss, g, c.Int("local_crops"));
         }
 

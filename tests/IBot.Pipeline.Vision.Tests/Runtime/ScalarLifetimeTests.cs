@@ -90,9 +90,9 @@ public sealed class ScalarLifetimeTests
         var head = TinyModels.Head();
         using var student = new IBotNetwork(vit, head);
         using var teacher = new IBotNetwork(vit with { MaskedImageModeling = false, DropPathRate = 0 }, head);
-        using var loss = new IBotLoss(new IBotLossOptions(head.OutDim, head.EffectivePatchOutDim, 2, 4, 0.04, 0.07, 0.04, 0.07, 2, 5));
+        using var loss = TestLosses.Create(head.OutDim, head.EffectivePatchOutDim, 2, 4, 0.04, 0.07, 0.04, 0.07, 2, 5);
         using var optimizer = new AdamW(ParameterGroups.Build(student));
-        using var step = new IBotTrainStep(student, teacher, loss, optimizer, new StepOptions(3.0, 0, Shards: 2));
+        using var step = new IBotTrainStep(student, teacher, TestLosses.Only(loss), optimizer, new StepOptions(3.0, 0, Shards: 2));
         student.train();
         using var maskRatio = 0.3.ToScalar();
 

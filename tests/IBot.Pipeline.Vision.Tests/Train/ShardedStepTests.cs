@@ -51,9 +51,9 @@ public sealed class ShardedStepTests
         using var student = new IBotNetwork(vit, head);
         using var teacher = new IBotNetwork(vit with { MaskedImageModeling = false, DropPathRate = 0 }, head with { NormLastLayer = true });
         StateDicts.Load(teacher, StateDicts.Export(student).Where(kv => kv.Key != "backbone.masked_embed").ToDictionary());
-        using var loss = new IBotLoss(new IBotLossOptions(head.OutDim, head.EffectivePatchOutDim, 2, 3, 0.04, 0.07, 0.04, 0.07, 2, 5));
+        using var loss = TestLosses.Create(head.OutDim, head.EffectivePatchOutDim, 2, 3, 0.04, 0.07, 0.04, 0.07, 2, 5);
         using var optimizer = new AdamW(ParameterGroups.Build(student));
-        using var step = new IBotTrainStep(student, teacher, loss, optimizer, new StepOptions(3.0, 0, shards));
+        using var step = new IBotTrainStep(student, teacher, TestLosses.Only(loss), optimizer, new StepOptions(3.0, 0, shards));
         student.train();
         manual_seed(1);
         var batches = Enumerable.Range(0, steps).Select(_ => new TrainBatch(
@@ -66,7 +66,7 @@ public sealed class ShardedStepTests
         foreach (var batch in batches)
         {
             using var parts = step.Run(batch, new StepSchedule(1, 1e-3, 0.04, 0.99));
-            losses.Add([parts.Total.item<float>(), parts.Cls.item<float>(), parts.Patch.item<float>()]);
+            losses.Add([parts.Total.item<float>(), parts["loss_ibot_loss_cls"].item<float>(), parts["loss_ibot_loss_patch"].item<float>()]);
             batch.Dispose();
         }
         return (losses, loss.Center.clone(), loss.Center2.clone(),

@@ -18,9 +18,9 @@ public sealed class TrainStepMemoryTests
         var head = TinyModels.Head();
         using var student = new IBotNetwork(vit with { DropPathRate = 0.1 }, head);
         using var teacher = new IBotNetwork(vit with { MaskedImageModeling = false }, head);
-        using var loss = new IBotLoss(new IBotLossOptions(head.OutDim, head.EffectivePatchOutDim, 2, 2, 0.04, 0.07, 0.04, 0.07, 2, 5));
+        using var loss = TestLosses.Create(head.OutDim, head.EffectivePatchOutDim, 2, 2, 0.04, 0.07, 0.04, 0.07, 2, 5);
         using var optimizer = new AdamW(ParameterGroups.Build(student));
-        using var step = new IBotTrainStep(student, teacher, loss, optimizer, new StepOptions(3.0, 1, shards));
+        using var step = new IBotTrainStep(student, teacher, TestLosses.Only(loss), optimizer, new StepOptions(3.0, 1, shards));
         student.train();
 
         var counts = new List<long>();

@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Evaluation;
 using IBot.Pipeline.Abstractions.Data;
 using IBot.Pipeline.Vision.Data.Imaging;
 
@@ -8,7 +9,7 @@ namespace IBot.Pipeline.Vision.Data.Augmentation;
 /// side to <paramref name="ResizeTo"/> (bicubic), centre-crop <paramref name="CropSize"/>,
 /// normalise (ImageNet mean and std). 256 / 224 for ImageNet.
 /// </summary>
-public sealed record EvalTransform(int ResizeTo, int CropSize)
+public sealed record EvalTransform(int ResizeTo, int CropSize) : IImageTransform
 {
     public void Apply(RgbImage image, Span<float> destination)
     {

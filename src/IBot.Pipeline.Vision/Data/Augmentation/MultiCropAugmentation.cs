@@ -9,7 +9,7 @@ namespace IBot.Pipeline.Vision.Data.Augmentation;
 /// grayscale, Gaussian blur, solarization, normalisation. Crop i is written as (3, S, S)
 /// float32 into the caller's buffer; every draw comes from the sample's own random stream.
 /// </summary>
-public sealed class MultiCropAugmentation
+public sealed class MultiCropAugmentation : IAugmentation
 {
     public MultiCropAugmentation(MultiCropOptions options)
     {
@@ -23,6 +23,8 @@ public sealed class MultiCropAugmentation
     }
 
     public MultiCropOptions Options { get; }
+
+    public CropLayout Layout => new(Options.Global.Count, Options.Global.Size, Options.Local.Count, Options.Local.Size);
 
     /// <summary>Size of crop <paramref name="crop"/> (global crops first).</summary>
     public int CropSize(int crop) => crop < Options.Global.Count ? Options.Global.Size : Options.Local.Size;

@@ -7,7 +7,7 @@ namespace IBot.Pipeline.Vision.Data.Loading;
 /// A batch prepared on the host: crop-major float buffers ((B, 3, S, S) each, global crops
 /// first), one mask buffer per global crop ((B, h, w)), labels and dataset indices.
 /// </summary>
-public sealed class HostBatch(int epoch, int number, float[][] crops, int[] cropSizes, bool[][] masks, int maskGrid, int[] labels, int[] indices)
+public sealed class HostBatch(int epoch, int number, float[][] crops, int[] cropSizes, bool[][] masks, (int Height, int Width) maskGrid, int[] labels, int[] indices)
 {
     public int Epoch { get; } = epoch;
 
@@ -20,7 +20,7 @@ public sealed class HostBatch(int epoch, int number, float[][] crops, int[] crop
 
     public bool[][] Masks { get; } = masks;
 
-    public int MaskGrid { get; } = maskGrid;
+    public (int Height, int Width) MaskGrid { get; } = maskGrid;
 
     public int[] Labels { get; } = labels;
 
@@ -33,7 +33,7 @@ public sealed class HostBatch(int epoch, int number, float[][] crops, int[] crop
     {
         var b = Size;
         var crops = Crops.Select((data, c) => tensor(data, [b, 3, CropSizes[c], CropSizes[c]]).to(device)).ToArray();
-        var masks = Masks.Select(m => tensor(m, [b, MaskGrid, MaskGrid]).to(device)).ToArray();
+        var masks = Masks.Select(m => tensor(m, [b, MaskGrid.Height, MaskGrid.Width]).to(device)).ToArray();
         return new TrainBatch(crops[..globalCrops], crops[globalCrops..], masks);
     }
 }

@@ -18,21 +18,27 @@ public sealed class MultiCropLoader
     private const int MaskStream = 1;
     private const int OrderStream = 2;
     private readonly IImageSource source;
-    private readonly MultiCropAugmentation augmentation;
-    private readonly MaskGenerator? masks;
-    private readonly int maskGrid;
+    private readonly IAugmentation augmentation;
+    private readonly IMaskGenerator? masks;
+    private readonly (int Height, int Width) maskGrid;
 
-    public MultiCropLoader(IImageSource source, MultiCropAugmentation augmentation, MaskGenerator? masks, int patchSize,
+    /// <param name="source">The images.</param>
+    /// <param name="augmentation">Their views.</param>
+    /// <param name="masks">Masks of the global crops, or null for none.</param>
+    /// <param name="maskGrid">The grid masks are made at: the backbone's output grid for a global crop.</param>
+    /// <param name="options">Batch size, threads, seed.</param>
+    /// <param name="report">Where unreadable images are reported.</param>
+    public MultiCropLoader(IImageSource source, IAugmentation augmentation, IMaskGenerator? masks, (int Height, int Width) maskGrid,
         LoaderOptions options, Action<string>? report = null)
     {
         options.Validate();
-        if (augmentation.Options.Global.Size % patchSize != 0)
-            throw new ArgumentException($"patch size {patchSize} does not divide the global crop size {augmentation.Options.Global.Size}");
+        if (maskGrid.Height <= 0 || maskGrid.Width <= 0)
+            throw new ArgumentException($"mask grid {maskGrid.Height}x{maskGrid.Width} must be positive");
         this.source = source;
         this.augmentation = augmentation;
         this.masks = masks;
         Options = options;
-        maskGrid = augmentation.Options.Global.Size / patchSize;
+        this.maskGrid = maskGrid;
         Corrupt = new CorruptSampleLog(source, options.MaxCorruptFraction, report);
         BatchesPerEpoch = options.DropLast ? source.Count / options.BatchSize : (source.Count + options.BatchSize - 1) / options.BatchSize;
         if (BatchesPerEpoch == 0)
@@ -88,10 +94,11 @@ public sealed class MultiCropLoader
     {
         var start = number * Options.BatchSize;
         var size = Math.Min(Options.BatchSize, order.Length - start);
-        var o = augmentation.Options;
-        var sizes = Enumerable.Range(0, o.TotalCrops).Select(augmentation.CropSize).ToArray();
+        var o = augmentation.Layout;
+        var sizes = Enumerable.Range(0, o.TotalCrops).Select(o.SizeOf).ToArray();
         var crops = sizes.Select(s => new float[size * 3 * s * s]).ToArray();
-        var maskBuffers = Enumerable.Range(0, o.Global.Count).Select(_ => new bool[size * maskGrid * maskGrid]).ToArray();
+        var cells = maskGrid.Height * maskGrid.Width;
+        var maskBuffers = Enumerable.Range(0, o.GlobalCount).Select(_ => new bool[size * cells]).ToArray();
         var labels = new int[size];
         var indices = new int[size];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.EffectiveWorkers, CancellationToken = cancellationToken };
@@ -111,9 +118,8 @@ public sealed class MultiCropLoader
             augmentation.Apply(image, new SampleRandom(Options.Seed, epoch, position, AugmentStream), destinations);
             if (masks is null) return;
             var maskRandom = new SampleRandom(Options.Seed, epoch, position, MaskStream);
-            var cells = maskGrid * maskGrid;
-            for (var g = 0; g < o.Global.Count; g++)
-                masks.Generate(maskGrid, maskGrid, epoch, maskRandom).CopyTo(maskBuffers[g], slot * cells);
+            for (var g = 0; g < o.GlobalCount; g++)
+                masks.Generate(maskGrid.Height, maskGrid.Width, epoch, maskRandom).CopyTo(maskBuffers[g], slot * cells);
         });
         return new HostBatch(epoch, number, crops, sizes, maskBuffers, maskGrid, labels, indices);
     }

@@ -5,7 +5,7 @@ namespace IBot.Pipeline.Vision.Data.Masking;
 /// block-wise (BEiT) or random, the ratio drawn per image, nothing masked before the start
 /// epoch. A mask is (h · w) booleans, row-major, true = masked.
 /// </summary>
-public sealed class MaskGenerator
+public sealed class MaskGenerator : IMaskGenerator
 {
     private const int TriesPerBlock = 10;
     private readonly MaskOptions options;
@@ -22,12 +22,14 @@ public sealed class MaskGenerator
 
     public MaskOptions Options => options;
 
+    public int StartEpoch => options.StartEpoch;
+
     /// <summary>A mask for an h × w patch grid.</summary>
-    public bool[] Generate(int h, int w, int epoch, SampleRandom random)
+    public bool[] Generate(int height, int width, int epoch, SampleRandom random)
     {
-        var mask = new bool[h * w];
-        var target = PredictionRatio(epoch, random) * h * w;
-        if (options.Shape == MaskShape.Block) FillBlocks(mask, h, w, target, random);
+        var mask = new bool[height * width];
+        var target = PredictionRatio(epoch, random) * height * width;
+        if (options.Shape == MaskShape.Block) FillBlocks(mask, height, width, target, random);
         else FillRandom(mask, (int)target, random);
         return mask;
     }

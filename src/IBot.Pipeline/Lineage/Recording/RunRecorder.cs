@@ -34,6 +34,14 @@ public sealed class RunRecorder(ILineageStore store, string runId, Action<string
         Write(batch);
     }
 
+    /// <summary>A run the queue knew (queued by <c>ibot submit</c>, or interrupted) started by the service on <paramref name="device"/>.</summary>
+    public void Started(string device)
+    {
+        var batch = new LineageBatch();
+        batch.StatusChanges.Add(new StatusChange(runId, RunState.Running, DateTime.UtcNow, $"started on {device}"));
+        Write(batch);
+    }
+
     /// <summary>A run continued from its checkpoint: running again, and the checkpoint it resumed from.</summary>
     public void Resume(string checkpointPath, int epoch)
     {

@@ -1,0 +1,37 @@
+using IBot.Pipeline.Abstractions.Runs;
+using IBot.Pipeline.Abstractions.Runtime;
+using IBot.Pipeline.Lineage;
+using IBot.Pipeline.Lineage.Model;
+using IBot.Pipeline.Specs;
+
+namespace IBot.Pipeline.Runs;
+
+/// <summary>A run that passed every check and has its folder: what <see cref="RunWorker.Execute"/> runs,
+/// or, when <see cref="Reused"/> is set, the completed run whose results stand for it.</summary>
+public sealed record PreparedRun
+{
+    public required string RunId { get; init; }
+
+    public required RunLayout Layout { get; init; }
+
+    public required ResolvedSpec Spec { get; init; }
+
+    public required DeviceSpec Device { get; init; }
+
+    /// <summary>Continues the run in <see cref="Layout"/> from its checkpoint.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Evaluation-only runs: the weights file (a run id resolved to its checkpoint) and its SHA-256.</summary>
+    public string? Weights { get; init; }
+
+    public string? WeightsSha256 { get; init; }
+
+    public required IReadOnlyList<DatasetFingerprint> Datasets { get; init; }
+
+    public required string ReuseKey { get; init; }
+
+    /// <summary>With <c>--reuse</c>: a completed run with the same canonical inputs; nothing is run.</summary>
+    public RunRecord? Reused { get; init; }
+
+    public required ILineageStore Store { get; init; }
+}

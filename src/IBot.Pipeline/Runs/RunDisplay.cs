@@ -1,0 +1,7 @@
+using IBot.Pipeline.Abstractions.Runs;
+
+namespace IBot.Pipeline.Runs;
+
+/// <summary>How a front door shows a run: each log line to <see cref="Echo"/> (step lines too unless
+/// <see cref="EchoSteps"/> is off), and every report to <see cref="Observer"/> (a progress bar).</summary>
+public sealed record RunDisplay(Action<string>? Echo, bool EchoSteps = true, IRunObserver? Observer = null);
