@@ -20,7 +20,7 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
     private readonly LayerNorm norm2;
     private readonly Mlp mlp;
     private readonly double dropPath;
-    private readonly AttentionMaskCache masks;
+    private readonly DerivedTensorCache<(long H, long W)> masks;
 
     public SwinTransformerBlock(int dim, int inputResolution, int numHeads, int windowSize, int shiftSize,
         double mlpRatio, bool qkvBias, double dropPath, double eps) : base(nameof(SwinTransformerBlock))
@@ -28,7 +28,7 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
         (WindowSize, ShiftSize) = inputResolution <= windowSize ? (inputResolution, 0) : (windowSize, shiftSize);
         if (ShiftSize < 0 || ShiftSize >= WindowSize) throw new ArgumentOutOfRangeException(nameof(shiftSize), $"shift {ShiftSize} must be in [0, window {WindowSize})");
         this.dropPath = dropPath;
-        masks = new AttentionMaskCache(WindowSize, ShiftSize);
+        masks = new DerivedTensorCache<(long H, long W)>(grid => ShiftMask(grid.H, grid.W));
         norm1 = nn.LayerNorm(dim, eps);
         attn = new WindowAttention(dim, WindowSize, numHeads, qkvBias);
         norm2 = nn.LayerNorm(dim, eps);
@@ -100,12 +100,21 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
         var grid = norm1.call(x).view(b, h, w, c);
         if (hp > h || wp > w) grid = nn.functional.pad(grid, [0, 0, 0, wp - w, 0, hp - h]);
         grid = Shift(grid, -ShiftSize);
-        var mask = ShiftSize > 0 ? masks.Get(h, w, x.device) : null;
+        var mask = ShiftSize > 0 ? masks.Get((h, w), x.device) : null;
         var windows = Windows.Partition(grid, WindowSize);                    // (B·nW, N, C)
         var (output, attention) = weights ? attn.ForwardWithWeights(windows, mask) : (attn.call(windows, mask), null);
         grid = Shift(Windows.Reverse(output, WindowSize, hp, wp), ShiftSize);
         if (hp > h || wp > w) grid = grid.narrow(1, 0, h).narrow(2, 0, w);
         return (grid.reshape(b, h * w, c), attention);
+    }
+
+    /// <summary>The shifted windows' mask for an H × W grid padded to whole windows, (nW, N, N):
+    /// built for the actual H and W, as the reference builds it (keyed by H alone there, and
+    /// rebuilt on every call through an <c>is</c> comparison that never holds).</summary>
+    private Tensor ShiftMask(long h, long w)
+    {
+        var (hp, wp, n) = (Padded(h), Padded(w), (long)WindowSize * WindowSize);
+        return tensor(Windows.ShiftMask(hp, wp, WindowSize, ShiftSize), [hp / WindowSize * (wp / WindowSize), n, n]);
     }
 
     private long Padded(long size) => (size + WindowSize - 1) / WindowSize * WindowSize;

@@ -6,32 +6,33 @@ namespace IBot.Plugins.Swin;
 
 /// <summary>
 /// Window multi-head self-attention (W-MSA, and SW-MSA with a mask) with the reference's learned
-/// relative position bias: softmax(q·kᵀ/√d + B + M)·v per window, where B (heads, N, N) is read from
-/// <c>relative_position_bias_table</c> through <c>relative_position_index</c> (a derived,
-/// non-persistent buffer) and M is the shifted windows' 0/−100 mask. The forward pass runs the
-/// fused scaled-dot-product kernel with B + M as its additive mask; an explicit path also returns
-/// the softmaxed weights.
+/// relative position bias: softmax(q·kᵀ/√d + B + M)·v per window, where B (heads, N, N) is read
+/// from <c>relative_position_bias_table</c> through the relative position index (derived per
+/// device, not a buffer: <see cref="DerivedTensorCache{TKey}"/>) and M is the shifted windows'
+/// 0/−100 mask. The forward pass runs the fused scaled-dot-product kernel with B + M as its
+/// additive mask; an explicit path also returns the softmaxed weights.
 /// </summary>
 public sealed class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
 {
     private readonly Linear qkv;
     private readonly Linear proj;
     private readonly Parameter relative_position_bias_table;
-    private readonly Tensor relative_position_index;
+    private readonly DerivedTensorCache<int> relativePositionIndex;
+    private readonly int windowSize;
     private readonly int numHeads;
     private readonly int tokens;
     private readonly double scale;
 
     public WindowAttention(int dim, int windowSize, int numHeads, bool qkvBias) : base(nameof(WindowAttention))
     {
+        this.windowSize = windowSize;
         this.numHeads = numHeads;
         tokens = windowSize * windowSize;
         scale = Math.Pow(dim / numHeads, -0.5);
         relative_position_bias_table = new Parameter(zeros((2 * windowSize - 1) * (2 * windowSize - 1), numHeads));
-        relative_position_index = tensor(Windows.RelativePositionIndex(windowSize), [tokens * tokens]);
+        relativePositionIndex = new DerivedTensorCache<int>(ws => tensor(Windows.RelativePositionIndex(ws), [(long)ws * ws * ws * ws]));
         qkv = nn.Linear(dim, dim * 3, hasBias: qkvBias);
         proj = nn.Linear(dim, dim);
-        register_buffer(nameof(relative_position_index), relative_position_index, persistent: false);
         RegisterComponents();
         Init.TruncNormal(relative_position_bias_table);
         Init.Linear(qkv);
@@ -84,7 +85,8 @@ public sealed class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
 
     /// <summary>B = table[index], (heads, N, N).</summary>
     private Tensor RelativePositionBias() =>
-        relative_position_bias_table.index_select(0, relative_position_index).view(tokens, tokens, numHeads).permute(2, 0, 1);
+        relative_position_bias_table.index_select(0, relativePositionIndex.Get(windowSize, relative_position_bias_table.device))
+            .view(tokens, tokens, numHeads).permute(2, 0, 1);
 
     private (Tensor Q, Tensor K, Tensor V) Split(Tensor x)
     {
@@ -103,7 +105,7 @@ public sealed class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
             qkv.Dispose();
             proj.Dispose();
             relative_position_bias_table.Dispose();
-            relative_position_index.Dispose();
+            relativePositionIndex.Dispose();
         }
         base.Dispose(disposing);
     }
