@@ -49,6 +49,8 @@ public sealed class ScalarLifetimeTests
         var assemblies = Directory.GetFiles(AppContext.BaseDirectory, "IBot.*.dll")
             .Where(p => !Path.GetFileName(p).Contains(".Tests", StringComparison.Ordinal)).ToArray();
         Assert.Contains(assemblies, p => Path.GetFileName(p) == "IBot.Pipeline.Vision.dll");
+        // Plugins that call libtorch are scanned too: the test project references them, so they sit beside it.
+        Assert.Contains(assemblies, p => Path.GetFileName(p) == "IBot.Plugins.Swin.dll");
         var problems = new List<string>();
         var heldScalars = 0;
         foreach (var path in assemblies)
