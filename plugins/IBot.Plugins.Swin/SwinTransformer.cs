@@ -12,7 +12,7 @@ namespace IBot.Plugins.Swin;
 /// the average of the final-norm tokens (standing in for [CLS]) first, then every final-norm token.
 /// Parameters carry the reference's names, so checkpoints move both ways (<see cref="SwinStateDict"/>).
 /// </summary>
-public sealed class SwinTransformer : nn.Module<Tensor, Tensor>
+public sealed partial class SwinTransformer : nn.Module<Tensor, Tensor>, IBackbone
 {
     private readonly PatchEmbed patch_embed;
     private readonly Parameter? absolute_pos_embed;
@@ -59,7 +59,7 @@ public sealed class SwinTransformer : nn.Module<Tensor, Tensor>
 
     /// <summary>The final stage's token grid for an input of <paramref name="height"/> × <paramref name="width"/>
     /// pixels: the patch grid, halved (rounding up: odd grids are padded) once per patch merging.</summary>
-    public (int H, int W) OutputGrid(int height, int width)
+    public (int Height, int Width) OutputGrid(int height, int width)
     {
         var (h, w) = (height / PatchSize, width / PatchSize);
         for (var i = 1; i < Options.NumLayers; i++) (h, w) = ((h + 1) / 2, (w + 1) / 2);

@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace IBot.Pipeline.Vision.Models;
+namespace IBot.Pipeline.Vision.Abstractions.Models;
 
 /// <summary>
 /// A Linear layer on inputs of any rank through one fused <c>addmm</c>. TorchSharp's linear

@@ -1,11 +1,11 @@
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using TorchSharp;
-using IBot.Pipeline.Vision.Runtime;
 using static TorchSharp.torch;
 
-namespace IBot.Pipeline.Vision.Models;
+namespace IBot.Pipeline.Vision.Abstractions.Models;
 
 /// <summary>Weight initialisation as the reference does it.</summary>
-internal static class Init
+public static class Init
 {
     /// <summary>Truncated normal with std 0.02 and the reference's absolute bounds [-2, 2]
     /// (so, at this std, effectively untruncated).</summary>
