@@ -13,6 +13,17 @@ public static class Golden
 {
     public static string Directory { get; } = Locate();
 
+    /// <summary>The folder holding IBot.Pipeline.sln above the test assembly.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "IBot.Pipeline.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new DirectoryNotFoundException("repository root (IBot.Pipeline.sln) not found above " + AppContext.BaseDirectory);
+        }
+    }
+
     private static string Locate()
     {
         var env = Environment.GetEnvironmentVariable("IBOT_GOLDEN");

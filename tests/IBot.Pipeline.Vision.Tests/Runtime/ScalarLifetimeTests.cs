@@ -51,6 +51,7 @@ public sealed class ScalarLifetimeTests
         Assert.Contains(assemblies, p => Path.GetFileName(p) == "IBot.Pipeline.Vision.dll");
         // Plugins that call libtorch are scanned too: the test project references them, so they sit beside it.
         Assert.Contains(assemblies, p => Path.GetFileName(p) == "IBot.Plugins.Swin.dll");
+        Assert.Contains(assemblies, p => Path.GetFileName(p) == "IBot.Plugins.KoLeo.dll");
         var problems = new List<string>();
         var heldScalars = 0;
         foreach (var path in assemblies)
