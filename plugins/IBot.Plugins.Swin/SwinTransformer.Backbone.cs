@@ -25,7 +25,14 @@ public sealed partial class SwinTransformer
         return new StochasticDepthDraws(Enumerable.Range(0, count).Select(_ => rand(batch, device: device)).ToArray());
     }
 
-    Tensor? IBackbone.AttentionMaps(Tensor images) => LastAttentionMap(images);
+    /// <summary><see cref="LastAttentionMap"/> with every window weighted equally, so each map is one
+    /// distribution over the whole output grid, as the contract asks (per window it sums to 1).</summary>
+    Tensor? IBackbone.AttentionMaps(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var maps = LastAttentionMap(images);                                  // (B, heads, h, w)
+        return maps.div(maps.sum([2, 3], keepdim: true)).MoveToOuterDisposeScope();
+    }
 
     [GeneratedRegex(@"^layers\.(\d+)\.(blocks\.(\d+)|downsample)\.")]
     private static partial Regex StageName();

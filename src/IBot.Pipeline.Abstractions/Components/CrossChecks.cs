@@ -42,10 +42,14 @@ public interface IPretrainedWeights
 }
 
 /// <summary>A training method's options: what the engine checks across sections before any work
-/// (the batch divides over the GPUs a run asks for).</summary>
+/// (the sections the method needs are there, the batch divides over the GPUs a run asks for).</summary>
 public interface ITrainingOptions
 {
     int Epochs { get; }
 
     int BatchSize { get; }
+
+    /// <summary>The spec sections the method cannot run without, as dotted paths (<c>data.train</c>,
+    /// <c>augmentation</c>, <c>heads</c>, <c>objectives</c>…); each missing one is reported before any work.</summary>
+    IReadOnlyList<string> RequiredSections { get; }
 }

@@ -74,6 +74,9 @@ public sealed class IBotMethodOptions : ITrainingOptions, IValidatableOptions
     [Range(0, 1024), Description("CPU data parallelism: each batch is split into this many shards trained side by side on one thread each, gradients summed in order; same results up to float rounding. 0 = one shard per libtorch thread on the CPU, 1 on a GPU; 1 = off.")]
     public int Shards { get; init; }
 
+    /// <summary>The student-teacher method needs images, their views, a backbone, a head and a loss.</summary>
+    public IReadOnlyList<string> RequiredSections { get; } = ["data.train", "augmentation", "backbone", "heads", "objectives"];
+
     public IEnumerable<OptionError> Validate()
     {
         if (Precision != Precision.Fp32)

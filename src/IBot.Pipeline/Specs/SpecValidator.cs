@@ -91,10 +91,11 @@ public sealed class SpecValidator(ComponentCatalog catalog)
         if (spec.Train is not null)
         {
             var trainLocation = tree["train"]!.Location;
-            if (r.TrainData is null && (tree["data"] as SpecMapping)?["train"] is null) yield return new SpecError(tree["data"]?.Location ?? top, "training needs 'data.train'");
-            if (r.Augmentation is null && Absent("augmentation")) yield return new SpecError(trainLocation, "training needs an 'augmentation' section");
-            if (r.Heads.Count == 0 && Absent("heads")) yield return new SpecError(trainLocation, "training needs at least one entry in 'heads'");
-            if (r.Objectives.Count == 0 && Absent("objectives")) yield return new SpecError(trainLocation, "training needs at least one entry in 'objectives'");
+            // The sections the method needs, as it declares them; a section present but invalid was reported already.
+            foreach (var section in (r.Method?.Options as ITrainingOptions)?.RequiredSections ?? [])
+                if (Missing(tree, section))
+                    yield return new SpecError(section.StartsWith("data.", StringComparison.Ordinal) ? tree["data"]?.Location ?? top : trainLocation,
+                        $"the '{r.Method!.Kind}' method needs '{section}'{(section is "heads" or "objectives" ? " (at least one entry)" : "")}");
             var devices = Math.Max(1, spec.Resources.Gpus);
             if (r.Method?.Options is ITrainingOptions train && train.BatchSize % devices != 0)
                 yield return new SpecError(Locate(tree, "train.batch_size"), $"train.batch_size {train.BatchSize} does not divide evenly over {devices} GPUs (resources.gpus)");
@@ -157,6 +158,15 @@ public sealed class SpecValidator(ComponentCatalog catalog)
             if (resolve(entry, path) is { } component) result.Add(new ResolvedObjective(name, weight, component));
         }
         return result;
+    }
+
+    /// <summary>Whether a dotted section is absent from the tree, or an empty mapping or list.</summary>
+    private static bool Missing(SpecMapping tree, string dotted)
+    {
+        SpecNode? current = tree;
+        foreach (var segment in dotted.Split('.'))
+            current = (current as SpecMapping)?[segment];
+        return current is null or SpecScalar { IsNull: true } or SpecMapping { Entries.Count: 0 } or SpecSequence { Items.Count: 0 };
     }
 
     private static SourceLocation Locate(SpecMapping tree, string dotted)

@@ -97,6 +97,7 @@ public sealed class TestTrainOptions : ITrainingOptions, IValidatableOptions
     [Required, Range(1, 1 << 20)] public int BatchSize { get; init; }
     public TestOptimizer Optimizer { get; init; } = new();
     public TestPrecision Precision { get; init; }
+    public IReadOnlyList<string> RequiredSections { get; } = ["data.train", "augmentation", "heads", "objectives"];
 
     public IEnumerable<OptionError> Validate()
     {
