@@ -122,20 +122,12 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
     /// <summary>torch.roll of a (B, H, W, C) grid by <paramref name="by"/> along H and W; no-op for 0.</summary>
     private static Tensor Shift(Tensor grid, long by) => by == 0 ? grid : grid.roll([by, by], [1, 2]);
 
-    /// <summary>x + branch, or x + branch · scale with the per-sample stochastic-depth scale (0 for a
-    /// dropped branch, 1/keep for a kept one): the reference's x + branch / keep · mask, one pass.</summary>
-    private static Tensor AddBranch(Tensor x, Tensor branch, Tensor? scale) =>
-        scale is null ? x.add(branch, Scalars.One) : x.addcmul(branch, scale.view(-1, 1, 1), Scalars.One);
+    /// <summary>x + branch, with the per-sample stochastic-depth scale (when the branch drops) over each sample's tokens.</summary>
+    private static Tensor AddBranch(Tensor x, Tensor branch, Tensor? scale) => StochasticDepth.AddBranch(x, branch, scale?.view(-1, 1, 1));
 
-    /// <summary>One draw per sample, kept where floor(U[0,1) + keep) is 1, as the reference's
-    /// drop_path draws it; null when the branch does not drop.</summary>
-    private Tensor? BranchScale(long batch, Tensor like, Func<long, Tensor>? uniforms)
-    {
-        if (DrawsPerForward == 0) return null;
-        using var keep = (1.0 - dropPath).ToScalar();
-        var uniform = uniforms?.Invoke(batch).to(like.dtype) ?? rand(batch, dtype: like.dtype, device: like.device);
-        return uniform.add(keep, Scalars.One).floor_().div_(keep);
-    }
+    /// <summary>Per-sample scale of a residual branch, (B), or null when it does not drop.</summary>
+    private Tensor? BranchScale(long batch, Tensor like, Func<long, Tensor>? uniforms) =>
+        DrawsPerForward == 0 ? null : StochasticDepth.Scale(dropPath, batch, like, uniforms);
 
     protected override void Dispose(bool disposing)
     {

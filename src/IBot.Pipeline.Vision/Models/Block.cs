@@ -66,23 +66,11 @@ public sealed class Block : nn.Module<Tensor, Tensor>
         return weights.MoveToOuterDisposeScope();
     }
 
-    /// <summary>
-    /// x + branch, or with stochastic depth x + branch · scale where scale (one per sample) is 0 for
-    /// a dropped branch and 1/keep for a kept one. The reference computes branch / keep · mask,
-    /// then adds; one fused addcmul saves two passes over the activations (and their backward),
-    /// at most one rounding apart.
-    /// </summary>
-    private static Tensor AddBranch(Tensor x, Tensor branch, Tensor? scale) => scale is null ? x.add(branch, Scalars.One) : x.addcmul(branch, scale, Scalars.One);
+    private static Tensor AddBranch(Tensor x, Tensor branch, Tensor? scale) => StochasticDepth.AddBranch(x, branch, scale);
 
-    /// <summary>Per-sample scale of a residual branch, (B), or null without stochastic depth: one
-    /// draw per sample, kept where floor(U[0,1) + keep) is 1, as the reference draws it.</summary>
-    private Tensor? BranchScale(long batch, Tensor like, StochasticDepthDraws? draws)
-    {
-        if (DrawsPerForward == 0) return null;
-        using var keep = (1.0 - dropPath).ToScalar();
-        var uniform = draws?.Take(batch).to(like.dtype) ?? rand(batch, dtype: like.dtype, device: like.device);
-        return uniform.add(keep, Scalars.One).floor_().div_(keep);
-    }
+    /// <summary>Per-sample scale of a residual branch, (B), or null without stochastic depth.</summary>
+    private Tensor? BranchScale(long batch, Tensor like, StochasticDepthDraws? draws) =>
+        DrawsPerForward == 0 ? null : StochasticDepth.Scale(dropPath, batch, like, draws is null ? null : draws.Take);
 
     protected override void Dispose(bool disposing)
     {

@@ -1,9 +1,9 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace IBot.Plugins.Swin;
+namespace IBot.Pipeline.Vision.Abstractions.Models;
 
-/// <summary>The block's feed-forward as the reference's <c>Mlp</c>: Linear, GELU (exact), Linear.</summary>
+/// <summary>Transformer feed-forward: Linear, GELU (exact), Linear.</summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     private readonly Linear fc1;
