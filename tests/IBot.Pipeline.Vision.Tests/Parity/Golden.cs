@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace IBot.Pipeline.Vision.Tests.Parity;
 
 /// <summary>
-/// Access to the reference vectors: the directory is <c>IBOT_GOLDEN</c>, else
-/// <c>../shared/golden</c> relative to the repository root. Every size and option comes from
-/// the files' metadata, so the same tests run on other vector sets.
+/// Access to the reference vectors: the directory is <c>IBOT_GOLDEN</c>, else the set vendored
+/// with the repository, <c>tests/golden</c> under the repository root, so a fresh clone runs the
+/// parity tests with nothing beside it. Every size and option comes from the files' metadata, so
+/// the same tests run on other vector sets (<c>tests/golden/make_golden.py</c> makes them).
 /// </summary>
 public static class Golden
 {
@@ -20,7 +21,7 @@ public static class Golden
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir != null && !File.Exists(Path.Combine(dir.FullName, "IBot.Pipeline.sln"))) dir = dir.Parent;
         if (dir == null) throw new DirectoryNotFoundException("repository root (IBot.Pipeline.sln) not found above " + AppContext.BaseDirectory);
-        return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "golden"));
+        return Path.Combine(dir.FullName, "tests", "golden");
     }
 
     public static string PathOf(string file)
