@@ -12,16 +12,24 @@ namespace IBot.Pipeline.Vision.Tests.Parity;
 /// </summary>
 public static class Golden
 {
+    /// <summary>The vector set in the repository, <c>tests/golden</c>.</summary>
+    public static string VendoredDirectory { get; } = Path.Combine(RepositoryRoot(), "tests", "golden");
+
+    /// <summary>The vector set under test: <c>IBOT_GOLDEN</c>, else <see cref="VendoredDirectory"/>.</summary>
     public static string Directory { get; } = Locate();
 
     private static string Locate()
     {
         var env = Environment.GetEnvironmentVariable("IBOT_GOLDEN");
-        if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
+        return string.IsNullOrWhiteSpace(env) ? VendoredDirectory : Path.GetFullPath(env);
+    }
+
+    private static string RepositoryRoot()
+    {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir != null && !File.Exists(Path.Combine(dir.FullName, "IBot.Pipeline.sln"))) dir = dir.Parent;
         if (dir == null) throw new DirectoryNotFoundException("repository root (IBot.Pipeline.sln) not found above " + AppContext.BaseDirectory);
-        return Path.Combine(dir.FullName, "tests", "golden");
+        return dir.FullName;
     }
 
     public static string PathOf(string file)
