@@ -31,28 +31,44 @@ public static class ReferenceCheckpoint
             var prefix = network + ".";
             if (state.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
                 state = file.WithPrefix(prefix);
+            state = WithoutModulePrefix(state, path);
         }
         else
         {
-            object root;
-            try
-            {
-                using var stream = File.OpenRead(path);
-                using var archive = new TorchArchive(stream);
-                root = TorchUnpickler.Load(archive);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"{path}: not a readable PyTorch checkpoint: {e.Message}", e);
-            }
-            if (root is not Hashtable dict)
-                throw new InvalidDataException($"{path}: the checkpoint holds a {root.GetType().Name}, not a dict of state dicts");
-            state = ToTensorDictionary(SelectNetwork(dict, network, path), path);
+            using var stream = File.OpenRead(path);
+            state = ReadPth(stream, network, path);
         }
+        return state;
+    }
+
+    /// <summary>
+    /// The state dict of <paramref name="network"/> from a <c>torch.save</c> file in
+    /// <paramref name="stream"/>, with <c>module.</c> prefixes removed; errors name
+    /// <paramref name="origin"/>.
+    /// </summary>
+    public static Dictionary<string, Tensor> ReadPth(Stream stream, string network, string origin)
+    {
+        object root;
+        try
+        {
+            using var archive = new TorchArchive(stream);
+            root = TorchUnpickler.Load(archive);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{origin}: not a readable PyTorch checkpoint: {e.Message}", e);
+        }
+        if (root is not Hashtable dict)
+            throw new InvalidDataException($"{origin}: the checkpoint holds a {root.GetType().Name}, not a dict of state dicts");
+        return WithoutModulePrefix(ToTensorDictionary(SelectNetwork(dict, network, origin), origin), origin);
+    }
+
+    private static Dictionary<string, Tensor> WithoutModulePrefix(Dictionary<string, Tensor> state, string origin)
+    {
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, tensor) in state)
             if (!result.TryAdd(StripPrefix(name, "module."), tensor))
-                throw new InvalidDataException($"{path}: '{name}' appears both with and without DDP's module. prefix");
+                throw new InvalidDataException($"{origin}: '{name}' appears both with and without DDP's module. prefix");
         return result;
     }
 
