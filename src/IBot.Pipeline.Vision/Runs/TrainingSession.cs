@@ -12,7 +12,8 @@ namespace IBot.Pipeline.Vision.Runs;
 
 /// <summary>
 /// The live objects of a training run built from a plan: student and teacher (the teacher a
-/// copy of the student without mask embedding, its head's gain frozen), loss, optimiser,
+/// copy of the student without mask embedding, its head's gain frozen, its last layer shared
+/// unless <c>shared_teacher: false</c>, see <see cref="TeacherInit"/>), loss, optimiser,
 /// step, loader and per-iteration schedules. Shared by runs and benchmarks.
 /// </summary>
 public sealed class TrainingSession : IDisposable
@@ -25,8 +26,9 @@ public sealed class TrainingSession : IDisposable
         Vit = plan.Backbone.ToOptions(plan.Crops.Global.Size);
         var headOptions = plan.Head.ToOptions(Vit.EmbedDim);
         Student = new IBotNetwork(Vit with { MaskedImageModeling = plan.Masks is not null }, headOptions);
-        Teacher = new IBotNetwork(Vit with { MaskedImageModeling = false, DropPathRate = 0 }, headOptions with { NormLastLayer = true });
-        StateDicts.Load(Teacher, StateDicts.Export(Student).Where(kv => kv.Key != "backbone.masked_embed").ToDictionary());
+        Teacher = new IBotNetwork(Vit with { MaskedImageModeling = false, DropPathRate = 0 },
+            headOptions with { NormLastLayer = true, SharedHead = plan.Head.SharedTeacher });
+        TeacherInit.FromStudent(Student, Teacher);
         Student.to(plan.Device);
         Teacher.to(plan.Device);
         var patchTemp = plan.Loss.TeacherPatchTemp ?? plan.Loss.TeacherTemp;
