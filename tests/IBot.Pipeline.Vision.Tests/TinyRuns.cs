@@ -17,13 +17,14 @@ internal static class TinyRuns
         TeacherMomentum = 0.996, ClipGrad = 3.0, FreezeLastLayer = 1, LogEvery = 1, CheckpointEvery = 1, Workers = 2,
     };
 
-    public static (IBotMethod Method, RunComponents Components) Components(double lr = 5e-4, int epochs = 2, IReadOnlyList<PlannedObjective>? extra = null)
+    public static (IBotMethod Method, RunComponents Components) Components(double lr = 5e-4, int epochs = 2, IReadOnlyList<PlannedObjective>? extra = null,
+        HeadSpec? headSpec = null)
     {
         var options = Options(lr, epochs);
         var method = new IBotMethod(options);
         var crops = new MultiCropOptions(new CropSpec(2, 16, 0.4, 1.0), new CropSpec(2, 8, 0.1, 0.4));
         var vit = new VitSpec { PatchSize = 4, EmbedDim = 32, Depth = 1, NumHeads = 2, DropPath = 0.1 };
-        var head = new HeadSpec { OutDim = 64, HiddenDim = 64, BottleneckDim = 16, Shared = true };
+        var head = headSpec ?? new HeadSpec { OutDim = 64, HiddenDim = 64, BottleneckDim = 16, Shared = true };
         var loss = new IBotLossSpec { Head = "ibot", TeacherTemp = new TemperatureSpec { WarmupEpochs = 1 } };
         var knn = new KnnSpec { K = [5] };
         return (method, new RunComponents

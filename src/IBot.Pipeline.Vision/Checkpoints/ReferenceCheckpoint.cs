@@ -1,14 +1,17 @@
 using System.Collections;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Checkpoints;
 
 /// <summary>
-/// Imports weights produced by the reference implementation: its training checkpoints
-/// (<c>torch.save</c> of a dict with <c>student</c> / <c>teacher</c> state dicts, keys prefixed by
-/// DDP's <c>module.</c>), its released <c>checkpoint_teacher.pth</c> (<c>state_dict</c>), plain
-/// state dicts, and safetensors files.
+/// Imports weights produced by the reference implementation, from every file its code writes:
+/// main_ibot.py's training checkpoints (<c>student</c> with DDP's <c>module.</c> prefixes,
+/// <c>teacher</c>, <c>optimizer</c> with numpy learning rates, <c>epoch</c>, <c>args</c>,
+/// <c>ibot_loss</c>, <c>fp16_scaler</c>), the teacher-only and backbone-only files of its
+/// extract_backbone_weights.py scripts (<c>{state_dict: …}</c> or a plain state dict), the
+/// backbone-plus-linear files of analysis/combine_ckpt.py, and safetensors files. Only the
+/// requested state dict is kept; the rest of the file is read and ignored. A damaged file is an
+/// <see cref="InvalidDataException"/> that names it.
 /// </summary>
 public static class ReferenceCheckpoint
 {
@@ -28,29 +31,56 @@ public static class ReferenceCheckpoint
             var prefix = network + ".";
             if (state.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
                 state = file.WithPrefix(prefix);
+            state = WithoutModulePrefix(state, path);
         }
         else
         {
-            Hashtable root;
-            try
-            {
-                root = PyTorchUnpickler.UnpickleStateDict(path);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                throw new InvalidDataException($"{path}: not a readable PyTorch checkpoint: {e.Message}", e);
-            }
-            state = ToTensorDictionary(SelectNetwork(root, network, path), path);
+            using var stream = File.OpenRead(path);
+            state = ReadPth(stream, network, path);
         }
-        return state.ToDictionary(kv => StripPrefix(kv.Key, "module."), kv => kv.Value);
+        return state;
+    }
+
+    /// <summary>
+    /// The state dict of <paramref name="network"/> from a <c>torch.save</c> file in
+    /// <paramref name="stream"/>, with <c>module.</c> prefixes removed; errors name
+    /// <paramref name="origin"/>.
+    /// </summary>
+    public static Dictionary<string, Tensor> ReadPth(Stream stream, string network, string origin)
+    {
+        object root;
+        try
+        {
+            using var archive = new TorchArchive(stream);
+            root = TorchUnpickler.Load(archive);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{origin}: not a readable PyTorch checkpoint: {e.Message}", e);
+        }
+        if (root is not Hashtable dict)
+            throw new InvalidDataException($"{origin}: the checkpoint holds a {root.GetType().Name}, not a dict of state dicts");
+        return WithoutModulePrefix(ToTensorDictionary(SelectNetwork(dict, network, origin), origin), origin);
+    }
+
+    private static Dictionary<string, Tensor> WithoutModulePrefix(Dictionary<string, Tensor> state, string origin)
+    {
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in state)
+            if (!result.TryAdd(StripPrefix(name, "module."), tensor))
+                throw new InvalidDataException($"{origin}: '{name}' appears both with and without DDP's module. prefix");
+        return result;
     }
 
     /// <summary>Backbone weights of a network state dict: <c>backbone.</c> keys with the prefix
-    /// removed; a state dict without that prefix is taken to be a backbone already.</summary>
+    /// removed; a state dict without that prefix is taken to be a backbone already, less the
+    /// projection head (<c>head.*</c>, kept by extract_backbone_weights.py --with_head) and the
+    /// linear classifier that analysis/combine_ckpt.py appends (<c>linear.*</c>).</summary>
     public static Dictionary<string, Tensor> Backbone(IReadOnlyDictionary<string, Tensor> networkState)
     {
         if (!networkState.Keys.Any(k => k.StartsWith("backbone.", StringComparison.Ordinal)))
-            return networkState.Where(kv => !kv.Key.StartsWith("head.", StringComparison.Ordinal)).ToDictionary();
+            return networkState.Where(kv => !kv.Key.StartsWith("head.", StringComparison.Ordinal)
+                && !kv.Key.StartsWith("linear.", StringComparison.Ordinal)).ToDictionary();
         return networkState.Where(kv => kv.Key.StartsWith("backbone.", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key["backbone.".Length..], kv => kv.Value);
     }

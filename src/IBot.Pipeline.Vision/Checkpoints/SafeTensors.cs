@@ -1,44 +1,18 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Checkpoints;
 
-/// <summary>A safetensors file's contents: named CPU tensors and the string metadata.</summary>
-public sealed class SafeTensorsFile : IDisposable
-{
-    public SafeTensorsFile(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata)
-    {
-        Tensors = tensors;
-        Metadata = metadata;
-    }
-
-    /// <summary>Tensors in file order.</summary>
-    public IReadOnlyDictionary<string, Tensor> Tensors { get; }
-
-    public IReadOnlyDictionary<string, string> Metadata { get; }
-
-    public Tensor this[string name] => Tensors.TryGetValue(name, out var t)
-        ? t
-        : throw new KeyNotFoundException($"tensor '{name}' is not in the file");
-
-    /// <summary>Tensors whose names start with <paramref name="prefix"/>, with the prefix removed.</summary>
-    public Dictionary<string, Tensor> WithPrefix(string prefix) =>
-        Tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
-
-    public void Dispose()
-    {
-        foreach (var t in Tensors.Values) t.Dispose();
-    }
-}
-
 /// <summary>
 /// Reader and writer of the safetensors format (8-byte little-endian header length, JSON
 /// header, raw little-endian data), so weights move to and from the Python ecosystem.
-/// dtypes: F32, F64, F16, BF16, I64, I32, U8, BOOL.
+/// dtypes: F32, F64, F16, BF16, I64, I32, U8, BOOL. Reading checks the header length, every
+/// field and every tensor's span against the file's size before allocating anything for them;
+/// a malformed file is an <see cref="InvalidDataException"/> (with the path, from
+/// <see cref="Load"/>) saying what is wrong.
 /// </summary>
 public static class SafeTensors
 {
@@ -51,45 +25,47 @@ public static class SafeTensors
         {
             return Read(stream);
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException or EndOfStreamException or KeyNotFoundException)
+        catch (InvalidDataException e)
         {
             throw new InvalidDataException($"{path}: not a valid safetensors file: {e.Message}", e);
         }
     }
 
+    /// <summary>Reads a safetensors file from the current position of a seekable stream to its end.</summary>
     public static SafeTensorsFile Read(Stream stream)
     {
+        if (!stream.CanSeek) throw new ArgumentException("the stream must be seekable", nameof(stream));
+        var start = stream.Position;
+        var length = stream.Length - start;
+        if (length < 8) throw new InvalidDataException($"{length} bytes: too short to hold the 8-byte header length");
         Span<byte> lengthBytes = stackalloc byte[8];
         stream.ReadExactly(lengthBytes);
-        var headerLength = BitConverter.ToInt64(lengthBytes);
-        if (headerLength <= 0 || headerLength > MaxHeaderBytes)
-            throw new InvalidDataException($"header length {headerLength} is out of range");
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > (ulong)(length - 8))
+            throw new InvalidDataException($"header length {headerLength} exceeds the {length - 8} bytes after it");
+        if (headerLength > MaxHeaderBytes) throw new InvalidDataException($"header length {headerLength} exceeds the {MaxHeaderBytes}-byte limit");
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
-        var header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new InvalidDataException("empty header");
+        var dataStart = start + 8 + (long)headerLength;
+        var header = SafeTensorsHeader.Parse(headerBytes, stream.Length - dataStart);
 
-        var metadata = new Dictionary<string, string>();
-        if (header["__metadata__"] is JsonObject meta)
-            foreach (var (k, v) in meta) metadata[k] = v?.GetValue<string>() ?? "";
-
-        var entries = header.Where(kv => kv.Key != "__metadata__")
-            .Select(kv => (Name: kv.Key, Info: kv.Value!.AsObject()))
-            .OrderBy(e => e.Info["data_offsets"]![0]!.GetValue<long>())
-            .ToList();
-        var dataStart = 8 + headerLength;
-        var tensors = new Dictionary<string, Tensor>();
-        foreach (var (name, info) in entries)
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
         {
-            var dtype = info["dtype"]!.GetValue<string>();
-            var shape = info["shape"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
-            var begin = info["data_offsets"]![0]!.GetValue<long>();
-            var end = info["data_offsets"]![1]!.GetValue<long>();
-            var bytes = new byte[end - begin];
-            stream.Seek(dataStart + begin, SeekOrigin.Begin);
-            stream.ReadExactly(bytes);
-            tensors[name] = FromBytes(bytes, dtype, shape);
+            foreach (var entry in header.Entries)
+            {
+                var bytes = new byte[entry.End - entry.Begin];
+                stream.Seek(dataStart + entry.Begin, SeekOrigin.Begin);
+                stream.ReadExactly(bytes);
+                tensors[entry.Name] = FromBytes(bytes, entry.DType, entry.Shape);
+            }
         }
-        return new SafeTensorsFile(tensors, metadata);
+        catch
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw;
+        }
+        return new SafeTensorsFile(tensors, header.Metadata);
     }
 
     /// <summary>Writes tensors (copied to CPU, contiguous) atomically: temp file, flush, rename.</summary>

@@ -44,10 +44,22 @@ public static class StateDicts
                 used.Add(name);
             }
         }
-        // A shared head's aliases are consumed by its single last layer.
+        // A shared head registers its one last layer under two names. PyTorch's load_state_dict visits a
+        // module once per name in registration order, last_layer then last_layer2, so the alias's values
+        // are the ones that stay: the same as last_layer's in any state dict of a shared head, but the
+        // student's patch layer when a separate student head is loaded into a shared teacher head.
+        var targets = module.state_dict();
         foreach (var (prefix, _) in SharedHeads(module))
             foreach (var suffix in new[] { "weight_g", "weight_v" })
-                used.Add($"{prefix}last_layer2.{suffix}");
+            {
+                var alias = $"{prefix}last_layer2.{suffix}";
+                if (!normalised.TryGetValue(alias, out var value)) continue;
+                var target = targets[$"{prefix}last_layer.{suffix}"];
+                if (!value.shape.SequenceEqual(target.shape))
+                    throw new InvalidDataException($"'{alias}': shape [{string.Join(", ", value.shape)}] does not match the model's [{string.Join(", ", target.shape)}]");
+                using (no_grad()) target.copy_(value);
+                used.Add(alias);
+            }
         var unexpected = normalised.Keys.Where(k => !used.Contains(k)).ToList();
         if (strict && (missing.Count > 0 || unexpected.Count > 0))
             throw new InvalidDataException(

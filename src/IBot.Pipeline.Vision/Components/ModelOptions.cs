@@ -142,7 +142,7 @@ public sealed class VitSpec : IPatchGeometry, IPretrainedWeights, IValidatableOp
     }
 }
 
-public sealed class HeadSpec
+public sealed class HeadSpec : IValidatableOptions
 {
     [Range(1, 1 << 20), Description("[CLS] prototypes (8192 in the paper).")]
     public int OutDim { get; init; } = 8192;
@@ -162,11 +162,23 @@ public sealed class HeadSpec
     [Description("One last layer for [CLS] and patches (true in the paper).")]
     public bool Shared { get; init; } = true;
 
+    [Description("The teacher's head has one last layer for [CLS] and patches (true: the reference's --shared_head_teacher default, whatever shared is).")]
+    public bool SharedTeacher { get; init; } = true;
+
     [Description("Freeze the student's weight-norm gain at 1 (false for ViT-S in the paper; the teacher's is always frozen).")]
     public bool NormLastLayer { get; init; }
 
     public HeadOptions ToOptions(int inDim) =>
         new(inDim, OutDim, PatchOutDim, Nlayers, HiddenDim, BottleneckDim, NormLastLayer, Shared);
+
+    /// <summary>Student and teacher patch outputs meet in the loss: where one head is shared and the
+    /// other not, both have [CLS]-sized patch outputs (the reference sizes the loss so).</summary>
+    public IEnumerable<OptionError> Validate()
+    {
+        if (Shared != SharedTeacher && PatchOutDim is { } patch && patch != OutDim)
+            yield return new OptionError("patch_out_dim",
+                $"patch_out_dim {patch} must equal out_dim {OutDim} when only one of shared and shared_teacher is true");
+    }
 }
 
 public sealed class TemperatureSpec

@@ -12,7 +12,8 @@ namespace IBot.Pipeline.Vision.Train;
 /// <summary>
 /// The live objects of an iBOT training run, built from a run's components through their
 /// contracts: student and teacher (two builds of the backbone, each with a head; the teacher
-/// starts as a copy of the student, without mask embedding, its head's gain frozen), the
+/// starts as a copy of the student, without mask embedding, its head's gain frozen, see
+/// <see cref="TeacherInit"/>), the
 /// objectives, optimiser, step, loader (masks at the backbone's grid) and per-iteration
 /// schedules. Shared by the method and the benchmarks.
 /// </summary>
@@ -38,7 +39,7 @@ public sealed class IBotSession : IDisposable
         Student = new IBotNetwork(studentBackbone, head.Create(studentBackbone.EmbedDim, teacher: false));
         Teacher = new IBotNetwork(backbone.Create(new BackboneBuild(Crops.GlobalSize, MaskedImageModeling: false, StochasticDepth: false)),
             head.Create(studentBackbone.EmbedDim, teacher: true));
-        StateDicts.Load(Teacher, StateDicts.Export(Student).Where(kv => kv.Key != "backbone.masked_embed").ToDictionary());
+        TeacherInit.FromStudent(Student, Teacher);
         Student.to(device);
         Teacher.to(device);
 

@@ -5,12 +5,17 @@ using static TorchSharp.torch;
 namespace IBot.Pipeline.Vision.Tests.Parity;
 
 /// <summary>
-/// Access to the reference vectors: the directory is <c>IBOT_GOLDEN</c>, else
-/// <c>../shared/golden</c> relative to the repository root. Every size and option comes from
-/// the files' metadata, so the same tests run on other vector sets.
+/// Access to the reference vectors: the directory is <c>IBOT_GOLDEN</c>, else the set vendored
+/// with the repository, <c>tests/golden</c> under the repository root, so a fresh clone runs the
+/// parity tests with nothing beside it. Every size and option comes from the files' metadata, so
+/// the same tests run on other vector sets (<c>tests/golden/make_golden.py</c> makes them).
 /// </summary>
 public static class Golden
 {
+    /// <summary>The vector set in the repository, <c>tests/golden</c>.</summary>
+    public static string VendoredDirectory { get; } = Path.Combine(RepositoryRoot, "tests", "golden");
+
+    /// <summary>The vector set under test: <c>IBOT_GOLDEN</c>, else <see cref="VendoredDirectory"/>.</summary>
     public static string Directory { get; } = Locate();
 
     /// <summary>The folder holding IBot.Pipeline.sln above the test assembly.</summary>
@@ -27,11 +32,7 @@ public static class Golden
     private static string Locate()
     {
         var env = Environment.GetEnvironmentVariable("IBOT_GOLDEN");
-        if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "IBot.Pipeline.sln"))) dir = dir.Parent;
-        if (dir == null) throw new DirectoryNotFoundException("repository root (IBot.Pipeline.sln) not found above " + AppContext.BaseDirectory);
-        return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "golden"));
+        return string.IsNullOrWhiteSpace(env) ? VendoredDirectory : Path.GetFullPath(env);
     }
 
     public static string PathOf(string file)

@@ -25,23 +25,25 @@ public sealed class MaskParityTests
     }
 
     /// <summary>
-    /// The mean criterion (within 0.5 patches) is only decidable where the reference's own
-    /// sample pins its mean that closely: its standard error, std / √samples from the file,
-    /// must be below the tolerance. Where it is not (the paper's 50 % unmasked mix gives
-    /// std ≈ 43 over 4,000 samples, so ±0.68), the case is reported as skipped, not passed.
+    /// Both means are sample means, so they are compared as two samples: the difference must be
+    /// within three standard errors of the difference, 3·√(s_ref²/n_ref + s_ours²/n_ours), with the
+    /// reference's standard deviation and sample count from the file. A fixed bound on the mean
+    /// is wrong for the paper's ratio mix (about half the images unmasked, s ≈ 43): two
+    /// independent samples of 4,000 differ by more than half a patch about a third of the time.
     /// </summary>
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Cases))]
     public void Mean_masked_count_matches(int caseIndex)
     {
         var (c, stats) = Sample(caseIndex);
-        var referenceError = c.Double("std_masked") / Math.Sqrt(c.Int("samples"));
-        Skip.If(referenceError >= 0.5,
-            $"reference sample's standard error {referenceError:F3} is not below the 0.5-patch tolerance; ours {stats.Mean:F3} vs {c.Double("mean_masked"):F3}");
-        Assert.True(Math.Abs(stats.Mean - c.Double("mean_masked")) <= 0.5, $"mean {stats.Mean:F3} vs {c.Double("mean_masked"):F3}");
+        var bound = 3 * Math.Sqrt(Square(c.Double("std_masked")) / c.Int("samples") + Square(stats.Std) / stats.Count);
+        var difference = Math.Abs(stats.Mean - c.Double("mean_masked"));
+        Assert.True(difference <= bound,
+            $"mean {stats.Mean:F3} (n {stats.Count}) vs the reference's {c.Double("mean_masked"):F3} (n {c.Int("samples")}): " +
+            $"difference {difference:F3} > 3 standard errors {bound:F3}");
     }
 
-    private static (JsonElement Case, (double Mean, double Zero, double TotalVariation) Stats) Sample(int caseIndex)
+    private static (JsonElement Case, (double Mean, double Std, int Count, double Zero, double TotalVariation) Stats) Sample(int caseIndex)
     {
         var c = Golden.Json("mask_stats.json").GetProperty("cases")[caseIndex];
         var grid = c.Int("grid");
@@ -53,21 +55,26 @@ public sealed class MaskParityTests
         var generator = new MaskGenerator(options);
 
         var histogram = new double[grid * grid + 1];
-        double sum = 0;
+        double sum = 0, sumOfSquares = 0;
         for (var s = 0; s < samples; s++)
         {
             var count = generator.Generate(grid, grid, epoch: 0, new SampleRandom(1234, 0, s)).Count(m => m);
             histogram[count]++;
             sum += count;
+            sumOfSquares += (double)count * count;
         }
         var reference = c.GetProperty("histogram").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         var refTotal = reference.Sum();
         var tv = 0.5 * histogram.Select((h, i) => Math.Abs(h / samples - (i < reference.Length ? reference[i] / refTotal : 0))).Sum();
         var mean = sum / samples;
+        // Sample standard deviation (n − 1); with n ≥ 4,000 it is within 0.01 % of the n form.
+        var std = Math.Sqrt(Math.Max(0, (sumOfSquares - samples * mean * mean) / (samples - 1)));
         var zero = histogram[0] / samples;
 
-        return (c, (mean, zero, tv));
+        return (c, (mean, std, samples, zero, tv));
     }
+
+    private static double Square(double x) => x * x;
 
     private static double[] Values(JsonElement e) =>
         e.ValueKind == JsonValueKind.Array ? e.EnumerateArray().Select(x => x.GetDouble()).ToArray() : [e.GetDouble()];

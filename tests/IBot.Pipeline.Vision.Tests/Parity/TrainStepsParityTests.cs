@@ -114,8 +114,19 @@ public sealed class TrainStepsParityTests
             var teacher = new IBotNetwork(vit with { DropPathRate = 0 },
                 head with { NormLastLayer = h.Bool("norm_last_layer_teacher"), SharedHead = teacherShared });
             StateDicts.Load(student, init);
-            // The teacher starts from the student's weights; it has no mask embedding.
-            StateDicts.Load(teacher, init.Where(kv => kv.Key != "backbone.masked_embed").ToDictionary());
+            // The teacher starts from the student as the trainer starts it (TeacherInit, the reference's
+            // load_state_dict(strict=False)). Where the file records the reference's initial teacher
+            // (init.teacher.*), ours must be exactly that: with a separate student head and a shared
+            // teacher head the reference's teacher starts from the student's patch layer.
+            TeacherInit.FromStudent(student, teacher);
+            var recordedTeacher = golden.WithPrefix("init.teacher.");
+            if (recordedTeacher.Count > 0)
+            {
+                var ours = StateDicts.Export(teacher);
+                Assert.Equal(recordedTeacher.Keys.Order(), ours.Keys.Order());
+                foreach (var (name, value) in recordedTeacher)
+                    Assert.True(value.eq(ours[name]).all().item<bool>(), $"initial teacher {name} is not the reference's");
+            }
             student.train();
             teacher.train();
 
