@@ -72,14 +72,14 @@ public sealed class TensorBoardWriter : IDisposable
     }
 
     /// <summary>TFRecord's masked CRC-32C: rotate right by 15, add 0xa282ead8.</summary>
-    internal static uint MaskedCrc(ReadOnlySpan<byte> data)
+    public static uint MaskedCrc(ReadOnlySpan<byte> data)
     {
         var crc = Crc32C(data);
         return ((crc >> 15) | (crc << 17)) + 0xa282ead8;
     }
 
     /// <summary>CRC-32C (Castagnoli), as TFRecord frames use.</summary>
-    internal static uint Crc32C(ReadOnlySpan<byte> data)
+    public static uint Crc32C(ReadOnlySpan<byte> data)
     {
         var crc = 0xFFFFFFFFu;
         foreach (var b in data) crc = BitOperations.Crc32C(crc, b);
