@@ -42,7 +42,7 @@ public static class YamlSpecReader
     public static SpecNode Read(string text, string file)
     {
         if (text.Length > MaxBytes)
-            throw new SpecException([new SpecError(SourceLocation.Unknown(file), $"spec is {text.Length} bytes; the limit is {MaxBytes}")]);
+            throw Error(YamlText.Locate(text, MaxBytes, file), $"spec is {text.Length} characters; the limit is {MaxBytes} (this is where it passes it)");
         YamlText.CheckCharacters(text, file);
         var events = new YamlEvents(text, file);
         events.Expect<StreamStart>();
