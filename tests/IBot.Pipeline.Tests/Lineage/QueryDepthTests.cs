@@ -60,4 +60,15 @@ public sealed class QueryDepthTests
         Assert.Equal(0, (await run).Matched);
         Assert.Equal(1, Run("name like '%%%a%%b%%'", "xaxbx", "ba").Matched);
     }
+
+    [Theory]
+    [InlineData("status = 'a\nb'")]             // found by fuzzing: the message quoted the newline
+    [InlineData("created = '\n'")]
+    [InlineData("name = 'x' and\n\u0001")]
+    public void Messages_that_quote_line_breaks_stay_on_one_line(string where)
+    {
+        var e = Assert.Throws<QueryException>(() => RunQueryPlan.Create(new RunQuery(where)));
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Matches(@"\\n|\\u0001", e.Message);
+    }
 }
