@@ -7,8 +7,6 @@ public static class ImagesPeakMemory
 {
     public static long? MegabytesAdded(Action action)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
         long? before = null;
         try
         {
