@@ -86,7 +86,7 @@ public static class FuzzRunner
         {
             null => "null",
             string s => s,
-            byte[] b => Convert.ToHexString(b.AsSpan(0, Math.Min(b.Length, 400))) + (b.Length > 400 ? $"… ({b.Length} bytes)" : ""),
+            byte[] b => System.Text.Encoding.UTF8.GetString(b),   // invalid bytes show as U+FFFD; the seed replays them exactly
             _ => input.ToString() ?? "",
         };
         var escaped = System.Text.Json.JsonSerializer.Serialize(text);
