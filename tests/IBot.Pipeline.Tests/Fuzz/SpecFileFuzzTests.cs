@@ -99,6 +99,7 @@ public sealed class SpecFileFuzzTests : IDisposable
                 next = $"s{i}.yaml";
             }
             SpecProperty.Holds(() => SpecComposer.Load(Path.Combine(chain, "s0.yaml")));
+            Directory.Delete(chain, recursive: true);
         }, suiteIterations: 300, print: c => $"{targets[c.Item1]} spelled {c.Item2}, chain {c.Item3}, odd {c.Item4}");
         output.WriteLine($"{ran} chains over {targets.Count} targets");
     }
