@@ -49,7 +49,7 @@ public static class YamlSpecReader
         if (events.Peek is StreamEnd)
             throw Error(new SourceLocation(file, 1, 1), "the spec is empty");
         events.Expect<DocumentStart>();
-        var root = ReadNode(events, file);
+        var root = ReadNode(events);
         events.Expect<DocumentEnd>();
         if (events.Peek is DocumentStart second)
             throw Error(events.Locate(second), "a spec is one YAML document; found several");
@@ -57,7 +57,7 @@ public static class YamlSpecReader
     }
 
     /// <summary>Reads one node (scalar, alias or a whole collection) without recursion.</summary>
-    private static SpecNode ReadNode(YamlEvents events, string file)
+    private static SpecNode ReadNode(YamlEvents events)
     {
         var anchors = new Dictionary<string, (SpecNode Node, int Size, int Height)>(StringComparer.Ordinal);
         var stack = new Stack<Open>();
