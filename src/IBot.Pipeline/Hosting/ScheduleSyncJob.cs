@@ -15,6 +15,9 @@ public sealed class ScheduleSyncJob(IScheduleStore schedules, ILogger<ScheduleSy
 {
     public static readonly JobKey Key = new("schedule-sync", "service");
 
+    // Schedules already reported as unusable: the job runs every 10 s, the log says it once.
+    private static readonly HashSet<string> Reported = [];
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var scheduler = context.Scheduler;
@@ -27,6 +30,13 @@ public sealed class ScheduleSyncJob(IScheduleStore schedules, ILogger<ScheduleSy
         }
         foreach (var entry in stored.Values.Where(s => !present.Any(k => k.Name == s.Id)))
         {
+            // Stored before CronCheck existed, or edited by hand: never hand Quartz an expression it cannot parse in bounded time.
+            if (Specs.CronCheck.Problem(entry.Cron, DateTimeOffset.UtcNow) is { } problem)
+            {
+                lock (Reported)
+                    if (Reported.Add(entry.Id)) logger.LogError("schedule {Schedule} ({Cron}) skipped: {Problem}", entry.Id, entry.Cron, problem);
+                continue;
+            }
             var job = JobBuilder.Create<ScheduledSubmitJob>()
                 .WithIdentity(entry.Id, ScheduledSubmitJob.Group)
                 .UsingJobData(ScheduledSubmitJob.ScheduleIdKey, entry.Id)

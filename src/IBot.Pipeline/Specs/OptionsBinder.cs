@@ -16,6 +16,9 @@ namespace IBot.Pipeline.Specs;
 public sealed class OptionsBinder
 {
     private readonly List<SpecError> errors = [];
+    // An empty value (`data:`) for a property declared non-nullable is an error, as for value types:
+    // bound as null it reached the validator's checks as a NullReferenceException.
+    private readonly NullabilityInfoContext nullability = new();
 
     public IReadOnlyList<SpecError> Errors => errors;
 
@@ -47,7 +50,7 @@ public sealed class OptionsBinder
             }
             seen.Add(key.Value);
             var defaultKind = property.GetCustomAttribute<DefaultKindAttribute>()?.Kind;
-            if (Convert(value, property.PropertyType, Join(path, key.Value), out var converted, defaultKind))
+            if (Convert(value, property.PropertyType, Join(path, key.Value), out var converted, nullability.Create(property), defaultKind))
             {
                 property.SetValue(instance, converted);
                 CheckRange(property, converted, value.Location, Join(path, key.Value));
@@ -65,17 +68,19 @@ public sealed class OptionsBinder
 
     public T Bind<T>(SpecNode node, string path, params string[] ignore) where T : class => (T)Bind(typeof(T), node, path, ignore);
 
-    private bool Convert(SpecNode node, Type type, string path, out object? value, string? defaultKind = null)
+    /// <remarks>declared: The nullability the property (or list item, or dictionary value) was declared with; null when unknown.
+    /// defaultKind: for a component section, the kind it has when it gives none.</remarks>
+    private bool Convert(SpecNode node, Type type, string path, out object? value, NullabilityInfo? declared, string? defaultKind = null)
     {
         value = null;
+        if (type == typeof(SpecNode)) { value = node; return true; }   // raw YAML, null included: its reader checks it
         var underlying = Nullable.GetUnderlyingType(type);
         if (node is SpecScalar { IsNull: true })
         {
-            if (underlying is not null || !type.IsValueType) return true;
+            if (underlying is not null || (!type.IsValueType && declared?.WriteState != NullabilityState.NotNull)) return true;
             return Fail(node, $"{path} cannot be null; expected {TypeName(type)}");
         }
         type = underlying ?? type;
-        if (type == typeof(SpecNode)) { value = node; return true; }
         if (type == typeof(ComponentSpec)) return ConvertComponent(node, path, out value, defaultKind);
         if (type == typeof(string))
         {
@@ -115,7 +120,7 @@ public sealed class OptionsBinder
             var ok = true;
             for (var i = 0; i < items.Count; i++)
             {
-                if (Convert(items[i], element, $"{path}[{i}]", out var item)) list.Add(item);
+                if (Convert(items[i], element, $"{path}[{i}]", out var item, type.IsArray ? declared?.ElementType : declared?.GenericTypeArguments.FirstOrDefault())) list.Add(item);
                 else ok = false;
             }
             if (!ok) return false;
@@ -136,7 +141,7 @@ public sealed class OptionsBinder
             var ok = true;
             foreach (var (k, v) in map.Entries)
             {
-                if (Convert(v, valueType, Join(path, k.Value), out var item)) dict[k.Value] = item;
+                if (Convert(v, valueType, Join(path, k.Value), out var item, declared?.GenericTypeArguments.ElementAtOrDefault(1))) dict[k.Value] = item;
                 else ok = false;
             }
             value = dict;

@@ -22,8 +22,6 @@ public static class SpecComposer
     public static (SpecMapping Tree, List<SpecError> OverrideErrors) LoadCollecting(string path, IEnumerable<string>? overrides = null)
     {
         var full = Path.GetFullPath(path);
-        if (!File.Exists(full))
-            throw new SpecException([new SpecError(SourceLocation.Unknown(path), "spec file not found")]);
         var root = LoadWithExtends(full, DisplayName(full), new Stack<string>(), null);
         var errors = new List<SpecError>();
         var index = 0;
@@ -64,9 +62,7 @@ public static class SpecComposer
             var cycle = string.Join(" -> ", chain.Reverse().Append(fullPath).Select(DisplayName));
             throw new SpecException([new SpecError(from!, $"extends cycle: {cycle}")]);
         }
-        if (!File.Exists(fullPath))
-            throw new SpecException([new SpecError(from ?? SourceLocation.Unknown(display), $"extended spec '{display}' not found")]);
-        var mapping = Parse(File.ReadAllText(fullPath), display);
+        var mapping = Parse(SpecFile.Read(fullPath, display, from), display);
         if (mapping[ExtendsKey] is not { } extends) return mapping;
 
         if (extends is not SpecScalar { IsNull: false } parentName)

@@ -117,8 +117,9 @@ public sealed class SpecValidator(ComponentCatalog catalog)
         var data = tree["data"] as SpecMapping;
         if (r.Evaluators.Count > 0 && (data?["eval_train"] is null || data["eval_test"] is null))
             yield return new SpecError(tree["evaluate"]!.Location, "evaluation needs labelled data: 'data.eval_train' and 'data.eval_test'");
-        if (spec.Schedule is { } cron && !Quartz.CronExpression.TryParse(cron, out _))
-            yield return new SpecError(tree["schedule"]!.Location, $"schedule: '{cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year], e.g. \"0 0 2 * * ?\")");
+        if (spec.Schedule is { } cron && CronCheck.Problem(cron, DateTimeOffset.UtcNow) is { } cronProblem)
+            yield return new SpecError(tree["schedule"]!.Location,
+                $"schedule: '{(cron.Length > 80 ? cron[..80] + "…" : cron)}' {cronProblem}");
         // Binding checked the section's keys and types; the expander checks what the values mean.
         if (spec.Sweep is not null)
             foreach (var error in SweepExpander.Check(tree))

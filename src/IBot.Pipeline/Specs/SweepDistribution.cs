@@ -62,7 +62,12 @@ public abstract record SweepDistribution(SourceLocation Location)
 
     public sealed record Uniform(SourceLocation Location, double Low, double High) : SweepDistribution(Location)
     {
-        public override SpecNode Draw(Random random) => Number(Low + (High - Low) * random.NextDouble());
+        public override SpecNode Draw(Random random)
+        {
+            var u = random.NextDouble();
+            // A span wider than double's range ([-1e308, 1e308]) is infinite: interpolate instead, never drawing Infinity.
+            return Number(double.IsFinite(High - Low) ? Low + (High - Low) * u : Low * (1 - u) + High * u);
+        }
     }
 
     /// <summary>Uniform in log space: each decade is equally likely, as learning rates want.</summary>
@@ -75,6 +80,23 @@ public abstract record SweepDistribution(SourceLocation Location)
     public sealed record IntRange(SourceLocation Location, long Low, long High) : SweepDistribution(Location)
     {
         public override SpecNode Draw(Random random) =>
-            new SpecScalar(Location, random.NextInt64(Low, High + 1).ToString(CultureInfo.InvariantCulture));
+            new SpecScalar(Location, (High < long.MaxValue ? random.NextInt64(Low, High + 1) : UpToMax(random)).ToString(CultureInfo.InvariantCulture));
+
+        // High + 1 overflows at long.MaxValue (NextInt64 threw, or drew only Low for the full range): draw the
+        // offset from Low as an unsigned number below the span, by rejection so every value is equally likely.
+        private long UpToMax(Random random)
+        {
+            var span = unchecked((ulong)(High - Low) + 1);   // 0: all 2^64 values
+            Span<byte> bytes = stackalloc byte[8];
+            var limit = span == 0 ? ulong.MaxValue : ulong.MaxValue - (ulong.MaxValue % span + 1) % span;
+            ulong r;
+            do
+            {
+                random.NextBytes(bytes);
+                r = BitConverter.ToUInt64(bytes);
+            }
+            while (r > limit);
+            return unchecked(Low + (long)(span == 0 ? r : r % span));
+        }
     }
 }

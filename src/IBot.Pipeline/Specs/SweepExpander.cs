@@ -12,6 +12,10 @@ public static class SweepExpander
     public const string SweepKey = "sweep";
     public const string ScheduleKey = "schedule";
 
+    /// <summary>Most runs one sweep may expand to (grid points times samples): every run is a tree,
+    /// validated, given a folder and queued at submission, so the count is checked before any is built.</summary>
+    public const int MaxRuns = 10_000;
+
     /// <summary>The problems of the sweep section beyond what binding checks: empty lists and
     /// malformed distributions. Keys are checked when each run is validated: a swept key that
     /// the spec does not accept is reported there, at the sweep's line, with "did you mean".</summary>
@@ -85,6 +89,11 @@ public static class SweepExpander
             }
             if (samples > 0) random = new RandomPart(samples, seed, parameters);
         }
+        // Counted in floating point: a grid of many long lists overflows any integer.
+        var runs = grid.Aggregate(1.0, (product, key) => product * key.Value.Count) * (random?.Samples ?? 1);
+        if (runs > MaxRuns)
+            errors.Add(new SpecError(sweep.Location, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the sweep expands to {runs:N0} runs ({string.Join(" x ", grid.Select(g => g.Value.Count).Append(random?.Samples ?? 1))}); the limit is {MaxRuns:N0}")));
         return (grid, random);
     }
 }

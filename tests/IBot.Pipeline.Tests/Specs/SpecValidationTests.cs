@@ -167,5 +167,26 @@ public sealed class SpecValidationTests : IDisposable
         Assert.NotEqual(a.Hash, c.Hash);
     }
 
+    [Theory]
+    [InlineData("data:", "data")]                              // found by fuzzing: a NullReferenceException in the validator
+    [InlineData("heads:", "heads")]
+    [InlineData("train:\n  epochs: 2\n  batch_size: 8\n  optimizer:", "train.optimizer")]
+    [InlineData("train:\n  epochs: 2\n  batch_size: 8\n  optimizer: { weight_decay: }", "train.optimizer.weight_decay")]
+    [InlineData("resources:", "resources")]
+    [InlineData("name:", "name")]
+    public void An_empty_value_where_a_section_or_list_is_expected_is_an_error(string section, string path)
+    {
+        // The section replaces the valid spec's own (a later duplicate key would be an error of its own).
+        var key = section.Split(':')[0];
+        var lines = Valid.Split('\n').ToList();
+        var start = lines.FindIndex(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        var end = start + 1;
+        while (end < lines.Count && lines[end].StartsWith(' ')) end++;
+        if (start >= 0) lines.RemoveRange(start, end - start);
+        var text = string.Join('\n', lines) + "\n" + section + "\n";
+        var errors = Errors(text);
+        Assert.Contains(errors, e => e.Message.StartsWith($"{path} cannot be null", StringComparison.Ordinal) && e.Location.Line > 0);
+    }
+
     public void Dispose() => Directory.Delete(dir, recursive: true);
 }

@@ -20,6 +20,33 @@ public sealed class SweepExpanderTests
 
     private static double Number(SweepPoint p, string key) => double.Parse(Value(p, key), CultureInfo.InvariantCulture);
 
+    [Theory]
+    [InlineData("{int: [0, 9223372036854775807]}")]                       // found by fuzzing: ArgumentOutOfRangeException from NextInt64
+    [InlineData("{int: [9223372036854775807, 9223372036854775807]}")]
+    [InlineData("{int: [-9223372036854775808, 9223372036854775807]}")]    // drew long.MinValue every time
+    [InlineData("{uniform: [-1.0e308, 1.0e308]}")]                        // drew Infinity every time
+    public void Draws_at_the_ends_of_the_number_types_stay_in_range_and_vary(string distribution)
+    {
+        var points = SweepExpander.Expand(Tree($"sweep:\n  random: {{samples: 20, seed: 3, params: {{seed: {distribution}}}}}"));
+        var draws = points.Select(p => Number(p, "seed")).ToList();
+        Assert.All(draws, d => Assert.True(double.IsFinite(d)));
+        if (!distribution.StartsWith("{int: [9223372036854775807", StringComparison.Ordinal)) Assert.True(draws.Distinct().Count() > 10, string.Join(", ", draws));
+    }
+
+    [Fact]
+    public void A_sweep_past_the_run_limit_is_an_error_before_any_run_is_built()
+    {
+        // Found by fuzzing: samples: 100000 expanded to 100,000 trees (560 MB) before anything was checked,
+        // and a grid's product has no bound at all (8 keys of 12 values: 430 million runs).
+        var keys = string.Join("\n", Enumerable.Range(0, 8).Select(i => $"    k{i}: [{string.Join(", ", Enumerable.Range(0, 12))}]"));
+        var tree = Tree($"sweep:\n  grid:\n{keys}");
+        var error = Assert.Single(SweepExpander.Check(tree));
+        Assert.Contains("expands to 429,981,696 runs (12 x 12 x 12 x 12 x 12 x 12 x 12 x 12 x 1); the limit is 10,000", error.Message);
+        Assert.Equal(8, error.Location.Line);   // the sweep section
+        var e = Assert.Throws<SpecException>(() => SweepExpander.Expand(Tree("sweep:\n  grid: { seed: [1, 2, 3] }\n  random: { samples: 5000, params: { x: { uniform: [0, 1] } } }")));
+        Assert.Contains("15,000 runs", e.Errors[0].Message);
+    }
+
     [Fact]
     public void Grid_is_the_cartesian_product_in_key_order_with_the_values_set_and_the_sweep_removed()
     {

@@ -1,5 +1,9 @@
 using IBot.Pipeline.Abstractions.Data;
+using IBot.Pipeline.Abstractions.Runtime;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace IBot.Pipeline.Vision.Data.Sources;
@@ -18,6 +22,13 @@ public sealed class ImageFolderSource : IImageSource
 
     /// <summary>Largest image decoded (pixels); larger headers are treated as corrupt.</summary>
     public const long MaxPixels = 100_000_000;
+
+    /// <summary>ImageSharp's formats, decoding only the first frame of an animated GIF or a
+    /// multi-page TIFF (PIL's <c>Image.open(...).convert("RGB")</c> reads the first frame too).
+    /// Every frame of a GIF is decoded at the full canvas size: a 940-byte GIF of forty 1-pixel
+    /// frames on a 4000 x 4000 canvas took 26 s and 1.9 GB, and the size check reads only the
+    /// canvas.</summary>
+    private static readonly Configuration Decoding = FirstFrameOnly();
 
     private readonly (string Path, int Label)[] samples;
 
@@ -48,13 +59,17 @@ public sealed class ImageFolderSource : IImageSource
     /// <summary>Decodes any ImageSharp format to RGB; corrupt or unreadable files raise <see cref="InvalidDataException"/>.</summary>
     public static RgbImage Decode(string path)
     {
+        // Never opened unless it is a regular file: opening a named pipe blocks a loader thread for good.
+        if (RegularFile.Problem(path, out _) is { } problem) throw new InvalidDataException($"{path} {problem}");
         try
         {
             // Headers are checked before decoding, so a corrupt size field cannot demand gigabytes.
-            var info = Image.Identify(path) ?? throw new InvalidDataException($"{path}: not an image");
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var info = Image.Identify(Decoding, stream) ?? throw new InvalidDataException($"{path}: not an image");
             if ((long)info.Width * info.Height > MaxPixels)
                 throw new InvalidDataException($"{path}: {info.Width}x{info.Height} exceeds the {MaxPixels / 1_000_000} megapixel limit");
-            using var image = Image.Load<Rgb24>(path);
+            stream.Position = 0;
+            using var image = Image.Load<Rgb24>(Decoding, stream);
             var pixels = new byte[image.Width * image.Height * 3];
             image.CopyPixelDataTo(pixels);
             return new RgbImage(image.Width, image.Height, pixels);
@@ -64,6 +79,14 @@ public sealed class ImageFolderSource : IImageSource
         {
             throw new InvalidDataException($"{path}: cannot decode image: {e.Message}", e);
         }
+    }
+
+    private static Configuration FirstFrameOnly()
+    {
+        var configuration = Configuration.Default.Clone();
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        return configuration;
     }
 
     private (string, int)[] Scan(string[] classes)

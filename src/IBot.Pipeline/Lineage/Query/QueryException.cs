@@ -1,9 +1,10 @@
 namespace IBot.Pipeline.Lineage.Query;
 
 /// <summary>A query that cannot run: the message names the 1-based column of the offending
-/// token, so the command line can point at it.</summary>
+/// token, so the command line can point at it. It is one line: a quoted string that holds a
+/// line break is shown escaped.</summary>
 public sealed class QueryException(string text, int column, string problem, string option = "--where")
-    : ArgumentException($"{option}: column {column}: {problem}")
+    : ArgumentException(Specs.OneLine.Escape($"{option}: column {column}: {problem}"))
 {
     /// <summary>The command-line option the text came from (<c>--where</c>, <c>--sort</c>).</summary>
     public string Option { get; } = option;

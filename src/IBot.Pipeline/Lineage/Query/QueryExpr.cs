@@ -4,9 +4,11 @@ namespace IBot.Pipeline.Lineage.Query;
 /// starts, so errors found after parsing (unknown fields, bad dates) still point at the text.</summary>
 public abstract record QueryExpr(int Column)
 {
-    public sealed record And(QueryExpr Left, QueryExpr Right) : QueryExpr(Left.Column);
+    /// <summary>Every operand holds; a chain <c>a and b and c</c> is one node, so long chains add no depth.</summary>
+    public sealed record And(IReadOnlyList<QueryExpr> Operands) : QueryExpr(Operands[0].Column);
 
-    public sealed record Or(QueryExpr Left, QueryExpr Right) : QueryExpr(Left.Column);
+    /// <summary>Some operand holds; a chain is one node, as for <see cref="And"/>.</summary>
+    public sealed record Or(IReadOnlyList<QueryExpr> Operands) : QueryExpr(Operands[0].Column);
 
     public sealed record Not(QueryExpr Operand, int At) : QueryExpr(At);
 
@@ -25,8 +27,8 @@ public abstract record QueryExpr(int Column)
     /// <summary>Every field token the expression names, for the store to load their columns.</summary>
     public IEnumerable<Token> Fields() => this switch
     {
-        And a => a.Left.Fields().Concat(a.Right.Fields()),
-        Or o => o.Left.Fields().Concat(o.Right.Fields()),
+        And a => a.Operands.SelectMany(o => o.Fields()),
+        Or o => o.Operands.SelectMany(x => x.Fields()),
         Not n => n.Operand.Fields(),
         Compare c => [c.Field],
         In i => [i.Field],

@@ -10,13 +10,20 @@ namespace IBot.Pipeline.Lineage.Query;
 /// comparison := FIELD (op literal | ['not'] 'in' '(' literal (',' literal)* ')' | ['not'] 'like' STRING)
 /// literal    := NUMBER | STRING | 'true' | 'false'
 /// </code>
-/// so <c>not</c> binds tighter than <c>and</c>, which binds tighter than <c>or</c>.
+/// so <c>not</c> binds tighter than <c>and</c>, which binds tighter than <c>or</c>. Chains of
+/// <c>and</c> / <c>or</c> become one node with every operand, and parentheses and <c>not</c> nest
+/// at most <see cref="MaxDepth"/> levels, so the tree's depth is bounded: 25,000 nested
+/// parentheses used to overflow the stack and abort the process.
 /// </summary>
 public sealed class QueryParser
 {
+    /// <summary>The deepest nesting of parentheses and <c>not</c>s accepted.</summary>
+    public const int MaxDepth = 256;
+
     private readonly string text;
     private readonly List<Token> tokens;
     private int position;
+    private int depth;
 
     private QueryParser(string text)
     {
@@ -44,38 +51,43 @@ public sealed class QueryParser
 
     private QueryExpr ParseOr()
     {
-        var left = ParseAnd();
+        var operands = new List<QueryExpr> { ParseAnd() };
         while (Peek.Kind == TokenKind.Or)
         {
             Next();
-            left = new QueryExpr.Or(left, ParseAnd());
+            operands.Add(ParseAnd());
         }
-        return left;
+        return operands.Count == 1 ? operands[0] : new QueryExpr.Or(operands);
     }
 
     private QueryExpr ParseAnd()
     {
-        var left = ParseUnary();
+        var operands = new List<QueryExpr> { ParseUnary() };
         while (Peek.Kind == TokenKind.And)
         {
             Next();
-            left = new QueryExpr.And(left, ParseUnary());
+            operands.Add(ParseUnary());
         }
-        return left;
+        return operands.Count == 1 ? operands[0] : new QueryExpr.And(operands);
     }
 
     private QueryExpr ParseUnary()
     {
         var token = Next();
+        if (token.Kind is TokenKind.Not or TokenKind.LeftParen && ++depth > MaxDepth)
+            throw Error(token, $"the expression nests deeper than {MaxDepth} levels of parentheses and 'not'");
         switch (token.Kind)
         {
             case TokenKind.Not:
-                return new QueryExpr.Not(ParseUnary(), token.Column);
+                var operand = ParseUnary();
+                depth--;
+                return new QueryExpr.Not(operand, token.Column);
             case TokenKind.LeftParen:
                 var inner = ParseOr();
                 if (Peek.Kind != TokenKind.RightParen)
                     throw Error(Peek, $"expected ')' to close the '(' at column {token.Column}, found {Peek.Describe()}");
                 Next();
+                depth--;
                 return inner;
             case TokenKind.Identifier:
                 return ParseComparison(token);

@@ -91,11 +91,11 @@ public sealed class RunQueryPlan
             case QueryExpr.All:
                 return _ => true;
             case QueryExpr.And a:
-                var (l1, r1) = (Compile(a.Left, column), Compile(a.Right, column));
-                return i => l1(i) && r1(i);
+                var all = a.Operands.Select(x => Compile(x, column)).ToArray();
+                return i => Array.TrueForAll(all, p => p(i));
             case QueryExpr.Or o:
-                var (l2, r2) = (Compile(o.Left, column), Compile(o.Right, column));
-                return i => l2(i) || r2(i);
+                var any = o.Operands.Select(x => Compile(x, column)).ToArray();
+                return i => Array.Exists(any, p => p(i));
             case QueryExpr.Not n:
                 var inner = Compile(n.Operand, column);
                 return i => !inner(i);
@@ -138,12 +138,14 @@ public sealed class RunQueryPlan
             {
                 var key = RunFields.Column(like.Field, text, "--where", out _);
                 var values = column(key);
+                // Non-backtracking: linear in the name's length whatever the pattern ('%a%a%a…%b' took
+                // exponential time with a backtracking regex).
                 var pattern = new Regex("^" + string.Concat(like.Pattern.Text.Select(ch => ch switch
                 {
                     '%' => ".*",
                     '_' => ".",
                     _ => Regex.Escape(ch.ToString()),
-                })) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+                })) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking);
                 return i =>
                 {
                     var v = At(values, i);
