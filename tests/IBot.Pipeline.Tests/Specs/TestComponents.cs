@@ -89,6 +89,7 @@ public sealed class TestOptimizer
 {
     [Range(0.0, 10.0)] public double Lr { get; init; } = 5e-4;
     [Range(0, 1000)] public int WarmupEpochs { get; init; }
+    [Range(0.0, 10.0)] public double[] WeightDecay { get; init; } = [0.04, 0.4];
 }
 
 public sealed class TestTrainOptions : ITrainingOptions, IValidatableOptions
