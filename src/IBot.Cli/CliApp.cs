@@ -36,7 +36,7 @@ public static class CliApp
             Output.JsonOutput.Line(console, "  " + new string(' ', Math.Max(0, e.Column - 1)) + "^");
             return 2;
         }
-        catch (IBot.Pipeline.Lineage.LineageStoreException e)
+        catch (IBot.Pipeline.Storage.StoreException e)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 2;

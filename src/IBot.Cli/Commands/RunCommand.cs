@@ -84,7 +84,9 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         }
         var device = settings.Device is { } d ? DeviceSpec.Parse(d)
             : TorchSharp.torch.cuda.is_available() ? DeviceSpec.Cuda(0) : DeviceSpec.Cpu;
+        // A lineage database that cannot be used stops the run before any work, and is left as it is.
         var store = RunLineage.Open(workspace);
+        store.Verify();
         var datasets = DatasetFingerprints.Of(spec.Tree);
         string? weights = null, weightsSha = null;
         if (!spec.IsTraining)
@@ -93,7 +95,6 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
             weightsSha = FileHashes.Sha256(weights);
         }
         var reuseKey = spec.IsTraining ? ReuseKeys.Training(spec.Tree, datasets) : ReuseKeys.Evaluation(spec.Tree, datasets, weightsSha!);
-        // Also the check that the lineage database is usable (not newer, not damaged) before any work.
         var earlier = store.FindReusable(reuseKey);
         if (settings.Reuse && settings.Resume is null && earlier is not null)
             return Reused(settings, earlier);
@@ -102,6 +103,20 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         {
             runId = RunIds.New(spec.Spec.Name);
             runFolder = workspace.RunFolder(runId);
+        }
+        ConsoleRunObserver? consoleObserver = null;
+        var recorder = new RunRecorder(store, runId, warning => consoleObserver?.Message(warning));
+        // The run's first lineage write comes before its folder: a store that fails it refuses the run
+        // with nothing left behind. A resumed run keeps its record (a run from before lineage was kept gets one now).
+        var existing = settings.Resume is null ? null : store.GetRun(runId);
+        if (existing is null)
+            recorder.Start(RunLineage.NewRun(runId, spec, device.ToString(), runFolder, datasets, reuseKey), RunLineage.Spec(spec), datasets,
+                weights is null ? null : RunRecorder.Input(store, weights, weightsSha!));
+        else if (existing.Status is RunState.Queued or RunState.Interrupted)
+            // Queued by ibot submit and started by ibot serve: its record exists, it is running now.
+            recorder.Running($"started on {device}");
+        if (settings.Resume is null)
+        {
             Directory.CreateDirectory(runFolder);
             AtomicFile.WriteAllText(Path.Combine(runFolder, "spec.yaml"), spec.ToYaml());
         }
@@ -111,16 +126,7 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         using var heartbeat = new RunHeartbeat(runFolder, stop);
         cancellationToken = stop.Token;
         using var log = new StreamWriter(Path.Combine(runFolder, "run.log"), append: true);
-        var consoleObserver = new ConsoleRunObserver(console, log, quiet: settings.Json);
-        var recorder = new RunRecorder(store, runId, consoleObserver.Message);
-        // A resumed run keeps its record (a run from before lineage was kept gets one now).
-        var existing = settings.Resume is null ? null : store.GetRun(runId);
-        if (existing is null)
-            recorder.Start(RunLineage.NewRun(runId, spec, device.ToString(), runFolder, datasets, reuseKey), RunLineage.Spec(spec), datasets,
-                weights is null ? null : RunRecorder.Input(store, weights, weightsSha!));
-        else if (existing.Status is RunState.Queued or RunState.Interrupted)
-            // Queued by ibot submit and started by ibot serve: its record exists, it is running now.
-            store.Write(new LineageBatch { StatusChanges = { new StatusChange(runId, RunState.Running, DateTime.UtcNow, $"started on {device}") } });
+        consoleObserver = new ConsoleRunObserver(console, log, quiet: settings.Json);
         var observer = new CompositeRunObserver(consoleObserver,
             new LineageRunObserver(recorder, settings.Resume is null ? null : Path.Combine(runFolder, "checkpoints", IBotRun.CheckpointFile)));
         if (!settings.Json) console.MarkupLineInterpolated($"[bold]{runId}[/] on {device}: {spec.Spec.Name} ({spec.Hash[..12]}) -> {runFolder}");

@@ -6,8 +6,11 @@ namespace IBot.Pipeline.Scheduling;
 /// <summary>
 /// <c>ibot submit</c> and cron fires: compose the spec (with <c>--set</c>), validate it, expand
 /// its sweep, validate every run, then create each run's folder with its resolved
-/// <c>spec.yaml</c> and enqueue them all at once. Nothing is queued unless every run is valid.
-/// A spec with <c>schedule:</c> becomes a schedule instead, fired later by the service.
+/// <c>spec.yaml</c> and enqueue them all at once. Nothing is queued unless every run is valid and
+/// both stores can be used: the queue and lineage databases are checked before anything is written,
+/// and the runs' lineage record is written before their folders and queue entries, so a store that
+/// fails refuses the submission with nothing left behind. A spec with <c>schedule:</c> becomes a
+/// schedule instead, fired later by the service.
 /// </summary>
 public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, IScheduleStore schedules, Workspace workspace, QueueLineage? lineage = null)
 {
@@ -15,6 +18,7 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
     {
         var (tree, overrideErrors) = SpecComposer.LoadCollecting(specPath, overrides);
         var resolved = validator.Validate(tree, specPath, overrideErrors);
+        VerifyStores();
         if (resolved.Spec.Schedule is { } cron)
         {
             var entry = new ScheduleEntry
@@ -38,7 +42,15 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
     {
         var tree = SpecComposer.Parse(entry.SpecYaml, $"schedule {entry.Id}");
         tree.Remove(SweepExpander.ScheduleKey);
+        VerifyStores();
         return Enqueue(tree, entry.SourcePath, entry.Priority);
+    }
+
+    /// <summary>Both stores usable (or new), checked read-only before any work: throws the store's exception.</summary>
+    private void VerifyStores()
+    {
+        queue.Verify();
+        lineage?.Verify();
     }
 
     private SubmitResult Enqueue(SpecMapping tree, string sourcePath, int priority)
@@ -62,16 +74,16 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
 
         // "sweep:" ids are lineage's sweep ids too.
         var sweepId = tree[SweepExpander.SweepKey] is null ? null : RunIds.New(SpecName(tree), "sweep:");
-        var queued = runs.Select(r =>
+        var queued = runs.Select(r => new QueuedRun { Id = RunIds.New(r.Spec.Spec.Name), Name = r.Spec.Spec.Name, SweepId = sweepId, SpecHash = r.Spec.Hash, Priority = priority }).ToList();
+        // Lineage first: the first write, so a store that fails it leaves nothing behind; and a run the
+        // service may start at once already has its record to update.
+        lineage?.Submitted(sweepId, SpecName(tree), queued.Zip(runs, (q, r) => (q, r.Spec)).ToList(), workspace);
+        foreach (var (run, r) in queued.Zip(runs))
         {
-            var id = RunIds.New(r.Spec.Spec.Name);
-            var folder = workspace.RunFolder(id);
+            var folder = workspace.RunFolder(run.Id);
             Directory.CreateDirectory(folder);
             AtomicFile.WriteAllText(Path.Combine(folder, "spec.yaml"), r.Spec.ToYaml());
-            return new QueuedRun { Id = id, Name = r.Spec.Spec.Name, SweepId = sweepId, SpecHash = r.Spec.Hash, Priority = priority };
-        }).ToList();
-        // Lineage first: a run the service may start at once already has its record to update.
-        lineage?.Submitted(sweepId, SpecName(tree), queued.Zip(runs, (q, r) => (q, r.Spec)).ToList(), workspace);
+        }
         queue.Enqueue(queued);
         return new SubmitResult(sweepId, queued, null);
     }
