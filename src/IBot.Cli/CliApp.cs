@@ -51,6 +51,12 @@ public static class CliApp
             console.MarkupLine("[yellow]cancelled[/]");
             return 1;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never a stack trace: whatever was not foreseen as bad input is the work failing.
+            console.MarkupLineInterpolated($"[red]error:[/] {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
     }
 
     public static CommandApp Create(IAnsiConsole console, Func<ComponentCatalog>? catalog = null)

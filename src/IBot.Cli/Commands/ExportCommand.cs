@@ -35,13 +35,15 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out FILE is required")
+            : Directory.Exists(Out) ? ValidationResult.Error($"--out {Out} is a folder; give the path of the .safetensors file to write")
             : Network is not ("teacher" or "student") ? ValidationResult.Error($"--network must be teacher or student, not '{Network}'")
             : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var folder = Directory.Exists(settings.Run) ? settings.Run : Workspace.Resolve(settings.Workspace).RunFolder(settings.Run);
+        var workspace = Workspace.Resolve(settings.Workspace);
+        var folder = Directory.Exists(settings.Run) ? settings.Run : workspace.RunFolder(settings.Run);
         var checkpoint = Path.Combine(folder, "checkpoints", IBotRun.CheckpointFile);
         if (!File.Exists(checkpoint)) throw new FileNotFoundException($"run '{settings.Run}' has no checkpoint ({checkpoint})", checkpoint);
         var weights = TrainingCheckpoint.Backbone(checkpoint, settings.Network);
@@ -53,7 +55,7 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
         };
         SafeTensors.Save(settings.Out, weights, metadata);
         console.MarkupLineInterpolated($"exported {weights.Count} {settings.Network} backbone tensors to [bold]{settings.Out}[/]");
-        RecordExport(Workspace.Resolve(settings.Workspace), checkpoint, settings.Out);
+        RecordExport(workspace, checkpoint, settings.Out);
         return 0;
     }
 
