@@ -19,9 +19,16 @@ public static class CliApp
     /// itself failed.</summary>
     public static async Task<int> RunAsync(IAnsiConsole console, string[] args, CancellationToken cancellationToken = default, Func<ComponentCatalog>? catalog = null)
     {
+        var app = Build(new Output.BorrowedConsole(console), catalog, out var commands);
         try
         {
-            return await Create(new Output.BorrowedConsole(console), catalog).RunAsync(args, cancellationToken);
+            return await app.RunAsync(args, cancellationToken);
+        }
+        catch (CommandParseException) when (commands.UnknownOption(args) is { } unknown)
+        {
+            var command = commands.Find(args)!;
+            console.MarkupLineInterpolated($"[red]error:[/] unknown option '{unknown.Option}' for 'ibot {command.Path}'{unknown.Hint}");
+            return 2;
         }
         catch (IBot.Pipeline.Specs.SpecException e)
         {
@@ -59,62 +66,71 @@ public static class CliApp
         }
     }
 
-    public static CommandApp Create(IAnsiConsole console, Func<ComponentCatalog>? catalog = null)
+    public static CommandApp Create(IAnsiConsole console, Func<ComponentCatalog>? catalog = null) => Build(console, catalog, out _);
+
+    /// <summary>Every command the app registers (hidden ones too), with its options and arguments.</summary>
+    public static CommandRegistry Commands()
+    {
+        Build(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }), null, out var registry);
+        return registry;
+    }
+
+    private static CommandApp Build(IAnsiConsole console, Func<ComponentCatalog>? catalog, out CommandRegistry registry)
     {
         var services = new ServiceCollection();
         services.AddSingleton(console);
         // Built lazily: commands that never touch specs do not load plugins.
         services.AddSingleton(_ => catalog is null ? Catalog.Create() : catalog());
         var app = new CommandApp(new TypeRegistrar(services));
+        var commands = registry = new CommandRegistry();
         app.Configure(config =>
         {
             config.SetApplicationName("ibot");
             config.SetApplicationVersion(Version);
             config.ConfigureConsole(console);
             config.PropagateExceptions();
-            config.AddCommand<DoctorCommand>("doctor")
-                .WithDescription("Print versions, threads, CUDA devices, the workspace and the native-library fix state.");
-            config.AddCommand<RunCommand>("run")
-                .WithDescription("Train from a spec in the foreground (or --resume a run), with progress, checkpoints and evaluation.");
-            config.AddCommand<ExportCommand>("export")
-                .WithDescription("Write a run's backbone weights as safetensors under the reference parameter names.");
-            config.AddCommand<PlotCommand>("plot")
-                .WithDescription("Redraw a run's training curves (figures/curves.png) from its metrics.jsonl.");
-            config.AddCommand<ValidateCommand>("validate")
-                .WithDescription("Check a spec without running it: every error as file:line:col.");
-            config.AddCommand<ComponentsCommand>("components")
-                .WithDescription("List every registered kind, where it comes from, and its options.");
-            config.AddCommand<SubmitCommand>("submit")
-                .WithDescription("Expand a spec's sweep and queue its runs (or store its cron schedule); no service needed.");
-            config.AddCommand<ServeCommand>("serve")
-                .WithDescription("The hosted service: run queued runs on device slots, recover crashed ones, fire schedules.");
-            config.AddCommand<QueueCommand>("queue")
-                .WithDescription("Queued and running runs.");
-            config.AddCommand<CancelCommand>("cancel")
-                .WithDescription("Cancel a queued run, or stop a running one (its checkpoint is kept).");
+            // An unknown option is an error (exit 2, with the closest option), never silently ignored.
+            config.UseStrictParsing();
+            void Add<TCommand>(string name, string description) where TCommand : class, ICommand
+            {
+                config.AddCommand<TCommand>(name).WithDescription(description);
+                commands.Add(name, typeof(TCommand));
+            }
+            Add<DoctorCommand>("doctor", "Print versions, threads, CUDA devices, the workspace and the native-library fix state.");
+            Add<RunCommand>("run", "Train from a spec in the foreground (or --resume a run), with progress, checkpoints and evaluation.");
+            Add<ExportCommand>("export", "Write a run's backbone weights as safetensors under the reference parameter names.");
+            Add<PlotCommand>("plot", "Redraw a run's training curves (figures/curves.png) from its metrics.jsonl.");
+            Add<ValidateCommand>("validate", "Check a spec without running it: every error as file:line:col.");
+            Add<ComponentsCommand>("components", "List every registered kind, where it comes from, and its options.");
+            Add<SubmitCommand>("submit", "Expand a spec's sweep and queue its runs (or store its cron schedule); no service needed.");
+            Add<ServeCommand>("serve", "The hosted service: run queued runs on device slots, recover crashed ones, fire schedules.");
+            Add<QueueCommand>("queue", "Queued and running runs.");
+            Add<CancelCommand>("cancel", "Cancel a queued run, or stop a running one (its checkpoint is kept).");
             config.AddBranch<WorkspaceSettings>("schedules", schedules =>
             {
                 schedules.SetDescription("Cron schedules of specs submitted with 'schedule:'.");
                 schedules.SetDefaultCommand<SchedulesCommand>();
+                commands.Add("schedules", typeof(SchedulesCommand));
                 schedules.AddCommand<ScheduleRemoveCommand>("remove").WithDescription("Remove a schedule.");
+                commands.Add("schedules remove", typeof(ScheduleRemoveCommand));
             });
-            config.AddCommand<RunsCommand>("runs")
-                .WithDescription("List runs: --where filters (and, or, not, = != < <= > >=, in, like), --sort, --limit.");
-            config.AddCommand<ShowCommand>("show")
-                .WithDescription("One run in full: status history, params, metrics, artifacts, evaluations, environment.");
-            config.AddCommand<LineageCommand>("lineage")
-                .WithDescription("Where a run, checkpoint, evaluation or spec came from and what was derived from it; --export writes all lineage as JSON lines.");
-            config.AddCommand<CompareCommand>("compare")
-                .WithDescription("Spec and metric differences between two runs.");
+            Add<RunsCommand>("runs", "List runs: --where filters (and, or, not, = != < <= > >=, in, like), --sort, --limit.");
+            Add<ShowCommand>("show", "One run in full: status history, params, metrics, artifacts, evaluations, environment.");
+            Add<LineageCommand>("lineage", "Where a run, checkpoint, evaluation or spec came from and what was derived from it; --export writes all lineage as JSON lines.");
+            Add<CompareCommand>("compare", "Spec and metric differences between two runs.");
             config.AddCommand<LineageLoadCommand>("lineage-load")
                 .WithDescription("Write synthetic runs to the lineage store (concurrency tests).")
                 .IsHidden();
+            commands.Add("lineage-load", typeof(LineageLoadCommand), hidden: true);
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Benchmarks; JSON on stdout.");
                 bench.AddCommand<BenchDataCommand>("data").WithDescription("Multi-crop loader throughput (images per second).");
                 bench.AddCommand<BenchTrainCommand>("train").WithDescription("Training-step throughput on random inputs.");
                 bench.AddCommand<BenchLineageCommand>("lineage").WithDescription("Lineage store insert and query latency at 1,000, 10,000 and 100,000 runs.");
+                commands.Add("bench data", typeof(BenchDataCommand));
+                commands.Add("bench train", typeof(BenchTrainCommand));
+                commands.Add("bench lineage", typeof(BenchLineageCommand));
             });
         });
         return app;
