@@ -1,6 +1,7 @@
 using System.Reflection;
 using IBot.Cli.Commands;
 using IBot.Cli.Infrastructure;
+using IBot.Cli.Output;
 using IBot.Pipeline.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -16,69 +17,38 @@ public static class CliApp
 
     /// <summary>Runs a command line: exit 0 on success, 2 with a one-line error for bad input
     /// (unknown command or option, invalid value, missing file, invalid data), 1 when the work
-    /// itself failed.</summary>
-    public static async Task<int> RunAsync(IAnsiConsole console, string[] args, CancellationToken cancellationToken = default, Func<ComponentCatalog>? catalog = null)
+    /// itself failed. Output goes to <paramref name="console"/>, error and warning lines to
+    /// <paramref name="error"/> (standard error; the same console when none is given).</summary>
+    public static async Task<int> RunAsync(IAnsiConsole console, string[] args, CancellationToken cancellationToken = default, Func<ComponentCatalog>? catalog = null,
+        IAnsiConsole? error = null)
     {
-        var app = Build(new Output.BorrowedConsole(console), catalog, out var commands);
+        var errors = new ErrorConsole(error ?? console);
+        var app = Build(new BorrowedConsole(console), errors, catalog, out var commands);
         try
         {
             return await app.RunAsync(args, cancellationToken);
         }
-        catch (CommandParseException) when (commands.UnknownOption(args) is { } unknown)
-        {
-            var command = commands.Find(args)!;
-            console.MarkupLineInterpolated($"[red]error:[/] unknown option '{unknown.Option}' for 'ibot {command.Path}'{unknown.Hint}");
-            return 2;
-        }
-        catch (IBot.Pipeline.Specs.SpecException e)
-        {
-            foreach (var error in e.Errors) Output.JsonOutput.Line(console, error.ToString());
-            return 2;
-        }
-        catch (IBot.Pipeline.Lineage.Query.QueryException e)
-        {
-            // The expression with a caret under the problem: long queries are hard to count by hand.
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            Output.JsonOutput.Line(console, "  " + e.Text);
-            Output.JsonOutput.Line(console, "  " + new string(' ', Math.Max(0, e.Column - 1)) + "^");
-            return 2;
-        }
-        catch (IBot.Pipeline.Storage.StoreException e)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 2;
-        }
-        catch (Exception e) when (e is CommandAppException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ArgumentException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return 2;
-        }
-        catch (OperationCanceledException)
-        {
-            console.MarkupLine("[yellow]cancelled[/]");
-            return 1;
-        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Never a stack trace: whatever was not foreseen as bad input is the work failing.
-            console.MarkupLineInterpolated($"[red]error:[/] {e.GetType().Name}: {e.Message}");
-            return 1;
+            return Failures.Report(e, args, commands, console, errors);
         }
     }
 
-    public static CommandApp Create(IAnsiConsole console, Func<ComponentCatalog>? catalog = null) => Build(console, catalog, out _);
+    public static CommandApp Create(IAnsiConsole console, Func<ComponentCatalog>? catalog = null) => Build(console, new ErrorConsole(console), catalog, out _);
 
     /// <summary>Every command the app registers (hidden ones too), with its options and arguments.</summary>
     public static CommandRegistry Commands()
     {
-        Build(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }), null, out var registry);
+        var none = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
+        Build(none, new ErrorConsole(none), null, out var registry);
         return registry;
     }
 
-    private static CommandApp Build(IAnsiConsole console, Func<ComponentCatalog>? catalog, out CommandRegistry registry)
+    private static CommandApp Build(IAnsiConsole console, ErrorConsole errors, Func<ComponentCatalog>? catalog, out CommandRegistry registry)
     {
         var services = new ServiceCollection();
         services.AddSingleton(console);
+        services.AddSingleton(errors);
         // Built lazily: commands that never touch specs do not load plugins.
         services.AddSingleton(_ => catalog is null ? Catalog.Create() : catalog());
         var app = new CommandApp(new TypeRegistrar(services));

@@ -12,7 +12,7 @@ using Spectre.Console.Cli;
 namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot export</c>: a run's backbone as safetensors under the reference parameter names.</summary>
-public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.Settings>
+public sealed class ExportCommand(IAnsiConsole console, Output.ErrorConsole errors) : Command<ExportCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -80,7 +80,7 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
         }
         catch (LineageStoreException e)
         {
-            console.MarkupLineInterpolated($"[yellow]lineage: the export is not recorded ({e.Message})[/]");
+            errors.Warning($"lineage: the export is not recorded ({e.Message})");
         }
     }
 }

@@ -16,7 +16,7 @@ using Spectre.Console.Cli;
 namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot run</c>: plan and train in the foreground, with progress; <c>--resume</c> continues a run.</summary>
-public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<RunCommand.Settings>
+public sealed class RunCommand(IAnsiConsole console, ErrorConsole errors, ComponentCatalog catalog) : Command<RunCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -72,16 +72,8 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
             runFolder = null!;
         }
 
-        ResolvedSpec spec;
-        try
-        {
-            spec = new SpecValidator(catalog).Validate(specPath, settings.Resume is null ? settings.Set : []);
-        }
-        catch (SpecException e)
-        {
-            foreach (var error in e.Errors) JsonOutput.Line(console, error.ToString());
-            return 2;
-        }
+        // Spec errors end the command through CliApp: one line each on stderr, JSON with --json.
+        var spec = new SpecValidator(catalog).Validate(specPath, settings.Resume is null ? settings.Set : []);
         var device = settings.Device is { } d ? DeviceSpec.Parse(d)
             : TorchSharp.torch.cuda.is_available() ? DeviceSpec.Cuda(0) : DeviceSpec.Cpu;
         // A lineage database that cannot be used stops the run before any work, and is left as it is.
@@ -105,7 +97,7 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
             runFolder = workspace.RunFolder(runId);
         }
         ConsoleRunObserver? consoleObserver = null;
-        var recorder = new RunRecorder(store, runId, warning => consoleObserver?.Message(warning));
+        var recorder = new RunRecorder(store, runId, warning => consoleObserver?.Warning(warning));
         // The run's first lineage write comes before its folder: a store that fails it refuses the run
         // with nothing left behind. A resumed run keeps its record (a run from before lineage was kept gets one now).
         var existing = settings.Resume is null ? null : store.GetRun(runId);
@@ -126,7 +118,7 @@ public sealed class RunCommand(IAnsiConsole console, ComponentCatalog catalog) :
         using var heartbeat = new RunHeartbeat(runFolder, stop);
         cancellationToken = stop.Token;
         using var log = new StreamWriter(Path.Combine(runFolder, "run.log"), append: true);
-        consoleObserver = new ConsoleRunObserver(console, log, quiet: settings.Json);
+        consoleObserver = new ConsoleRunObserver(console, log, quiet: settings.Json, errors: errors);
         var observer = new CompositeRunObserver(consoleObserver,
             new LineageRunObserver(recorder, settings.Resume is null ? null : Path.Combine(runFolder, "checkpoints", IBotRun.CheckpointFile)));
         if (!settings.Json) console.MarkupLineInterpolated($"[bold]{runId}[/] on {device}: {spec.Spec.Name} ({spec.Hash[..12]}) -> {runFolder}");

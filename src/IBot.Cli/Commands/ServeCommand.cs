@@ -14,7 +14,7 @@ namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot serve</c>: the hosted service. Runs queued runs as child processes on device
 /// slots until SIGINT or SIGTERM, then lets them checkpoint, requeues them and exits 0.</summary>
-public sealed class ServeCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<ServeCommand.Settings>
+public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, ComponentCatalog catalog) : Command<ServeCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -68,11 +68,11 @@ public sealed class ServeCommand(IAnsiConsole console, ComponentCatalog catalog)
             StopTimeout = TimeSpan.FromSeconds(settings.StopTimeoutSeconds),
             MaxAttempts = settings.MaxAttempts,
         };
-        var lineage = access.Lineage(warning => JsonOutput.Line(console, $"warning: {warning}"));
+        var lineage = access.Lineage(errors.Warning);
         var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace, lineage);
         var launcher = new ProcessRunLauncher(WorkerCommand.Current(), access.Workspace);
         using var host = ServiceHost.Build(options, access.Workspace, access.Queue, access.Schedules, launcher, submitter,
-            logging => logging.AddProvider(new ConsoleLoggerProvider(console, LogLevel.Information)).AddFilter("Quartz", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning),
+            logging => logging.AddProvider(new ConsoleLoggerProvider(console, errors, LogLevel.Information)).AddFilter("Quartz", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning),
             lineage);
         JsonOutput.Line(console, $"ibot serve: {access.Workspace.Root}, slots {string.Join(", ", options.Slots)} (pid {Environment.ProcessId})");
         host.RunAsync(cancellationToken).GetAwaiter().GetResult();

@@ -19,7 +19,7 @@ public class SpecSettings : CommandSettings
 }
 
 /// <summary><c>ibot validate</c>: every problem of a spec, each as file:line:col: message.</summary>
-public sealed class ValidateCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<ValidateCommand.Settings>
+public sealed class ValidateCommand(IAnsiConsole console, Output.ErrorConsole errors, ComponentCatalog catalog) : Command<ValidateCommand.Settings>
 {
     public sealed class Settings : SpecSettings
     {
@@ -39,12 +39,11 @@ public sealed class ValidateCommand(IAnsiConsole console, ComponentCatalog catal
         }
         catch (SpecException e)
         {
-            if (settings.Json) Output.JsonOutput.Write(console, new { Valid = false, Errors = e.Errors.Select(x => x.ToString()).ToArray(), Hash = (string?)null });
-            else
-            {
-                foreach (var error in e.Errors) Output.JsonOutput.Line(console, error.ToString());
-                console.MarkupLineInterpolated($"[red]{e.Errors.Count} error{(e.Errors.Count == 1 ? "" : "s")}[/]");
-            }
+            // The errors are the answer, on stderr as every error is; with --json, also the verdict on stdout.
+            var summary = $"{e.Errors.Count} error{(e.Errors.Count == 1 ? "" : "s")} in the spec";
+            foreach (var error in e.Errors) errors.Line(error.ToString());
+            errors.Error(summary);
+            if (settings.Json) Output.JsonOutput.Write(console, new { Valid = false, Error = summary, Errors = e.Errors.Select(x => x.ToString()).ToArray(), Hash = (string?)null });
             return 2;
         }
     }

@@ -5,8 +5,9 @@ using Spectre.Console;
 namespace IBot.Cli.Output;
 
 /// <summary>Training progress on the terminal (one line per log interval: epoch, iteration,
-/// images/s, loss parts, learning rate, ETA) and in the run log.</summary>
-public sealed class ConsoleRunObserver(IAnsiConsole console, TextWriter log, bool quiet, TimeProvider? clock = null) : IRunObserver
+/// images/s, loss parts, learning rate, ETA) and in the run log; warnings in the run log and on the
+/// error console (also with <c>--json</c>, whose standard output they would break).</summary>
+public sealed class ConsoleRunObserver(IAnsiConsole console, TextWriter log, bool quiet, TimeProvider? clock = null, ErrorConsole? errors = null) : IRunObserver
 {
     private readonly TimeProvider time = clock ?? TimeProvider.System;
     private ProgressTask? bar;
@@ -80,6 +81,18 @@ public sealed class ConsoleRunObserver(IAnsiConsole console, TextWriter log, boo
     public void CheckpointSaved(string path, int epoch) => Write($"checkpoint after epoch {epoch}: {path}");
 
     public void Message(string text) => Write(text);
+
+    /// <summary>Something that went wrong without stopping the run (a lineage write that failed).</summary>
+    public void Warning(string text)
+    {
+        lock (log)
+        {
+            log.WriteLine($"{DateTime.UtcNow:O} warning: {text}");
+            log.Flush();
+        }
+        if (errors is not null) errors.Warning(text);
+        else if (!quiet) JsonOutput.Line(console, "warning: " + text);
+    }
 
     private void Write(string line)
     {
