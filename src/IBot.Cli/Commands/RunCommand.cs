@@ -128,9 +128,15 @@ public sealed class RunCommand(IAnsiConsole console, ErrorConsole errors, Compon
             outcome = spec.IsTraining ? Train(settings, spec, device, runFolder, observer, consoleObserver, cancellationToken)
                 : PlanBuilder.BuildEvaluation(spec, device, workspace, runFolder, observer).Execute(cancellationToken);
         }
+        catch (OperationCanceledException)
+        {
+            // Stopped before the trainer could say where (while the plan was built): still an ending
+            // with a status, which ibot serve reads to requeue the run rather than count a crash.
+            outcome = new RunOutcome(RunStatus.Cancelled, "cancelled before training started", null, new Dictionary<string, double>(), 0);
+        }
         catch (Exception e)
         {
-            recorder.Finish(e is OperationCanceledException ? RunState.Cancelled : RunState.Failed, e.Message);
+            recorder.Finish(RunState.Failed, e.Message);
             throw;
         }
         recorder.Finish(RunLineage.State(outcome.Status), outcome.Reason);

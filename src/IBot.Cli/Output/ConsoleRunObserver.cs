@@ -24,12 +24,12 @@ public sealed class ConsoleRunObserver(IAnsiConsole console, TextWriter log, boo
     private DateTimeOffset? firstReportAt;
     private long firstReportDone;
 
-    public void Started(int epochs, int iterationsPerEpoch, int startEpoch)
+    public void Started(int epochs, int iterationsPerEpoch, int startEpoch, long startIteration)
     {
         this.epochs = epochs;
         this.iterationsPerEpoch = iterationsPerEpoch;
-        startIteration = (long)startEpoch * iterationsPerEpoch;
-        if (bar is not null) bar.MaxValue = Math.Max(1, (long)(epochs - startEpoch) * iterationsPerEpoch);
+        this.startIteration = startIteration;
+        if (bar is not null) bar.MaxValue = Math.Max(1, (long)epochs * iterationsPerEpoch - startIteration);
         Write($"training {epochs} epochs x {iterationsPerEpoch} iterations, from epoch {startEpoch}");
     }
 

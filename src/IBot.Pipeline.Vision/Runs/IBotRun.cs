@@ -116,10 +116,22 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
             observer.Message(startBatch == 0 ? $"resumed from {CheckpointPath} after epoch {startEpoch}"
                 : $"resumed from {CheckpointPath} in epoch {startEpoch + 1} after iteration {startBatch}");
         }
-        observer.Started(s.Epochs, ipe, startEpoch);
-        if (startEpoch == 0 && startBatch == 0) Evaluate(0, final: false);
-
+        observer.Started(s.Epochs, ipe, startEpoch, (long)startEpoch * ipe + startBatch);
         string? lastCheckpoint = File.Exists(CheckpointPath) ? CheckpointPath : null;
+        // A stop request during an evaluation ends the run cancelled like one during an epoch (ibot
+        // serve reads that from the status file and requeues the run instead of counting a crash).
+        if (startEpoch == 0 && startBatch == 0)
+        {
+            try
+            {
+                Evaluate(0, final: false);
+            }
+            catch (OperationCanceledException)
+            {
+                return new RunOutcome(RunStatus.Cancelled, "cancelled before the first epoch, during the initial evaluation", lastCheckpoint, finalMetrics, 0);
+            }
+        }
+
         for (var epoch = startEpoch; epoch < s.Epochs; epoch++)
         {
             student.train();
@@ -198,9 +210,34 @@ public sealed class IBotRun(TrainingPlan plan, string runFolder, IRunObserver ob
                 savedIteration = (long)done * ipe;
                 observer.CheckpointSaved(CheckpointPath, done);
             }
-            if (done < s.Epochs) Evaluate(done, final: false);
+            if (done < s.Epochs)
+            {
+                try
+                {
+                    Evaluate(done, final: false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The epoch's work is kept: a resume continues from its end.
+                    if (savedIteration != (long)done * ipe)
+                    {
+                        TrainingCheckpoint.Save(CheckpointPath, student, teacher, optimizer, loss, new TrainingCheckpoint.Position(done, (long)done * ipe), plan.SpecYaml);
+                        lastCheckpoint = CheckpointPath;
+                        observer.Message($"checkpoint after epoch {done} (stopped during its evaluation): {CheckpointPath}");
+                    }
+                    return new RunOutcome(RunStatus.Cancelled, $"cancelled after epoch {done}, during its evaluation", lastCheckpoint, finalMetrics, done);
+                }
+            }
         }
-        Evaluate(s.Epochs, final: true);
+        try
+        {
+            Evaluate(s.Epochs, final: true);
+        }
+        catch (OperationCanceledException)
+        {
+            // Training is done and checkpointed; a resume runs the final evaluation again.
+            return new RunOutcome(RunStatus.Cancelled, "cancelled during the final evaluation", lastCheckpoint, finalMetrics, s.Epochs);
+        }
         return new RunOutcome(RunStatus.Completed, null, lastCheckpoint, finalMetrics, s.Epochs);
     }
 

@@ -17,7 +17,13 @@ public sealed record RunOutcome(RunStatus Status, string? Reason, string? LastCh
 /// <summary>What the trainer tells its front door (terminal progress, logs, lineage).</summary>
 public interface IRunObserver
 {
-    void Started(int epochs, int iterationsPerEpoch, int startEpoch);
+    /// <param name="epochs">Epochs the run trains in all.</param>
+    /// <param name="iterationsPerEpoch">Steps per epoch.</param>
+    /// <param name="startEpoch">The epoch training starts in (0-based; the epochs before it are done).</param>
+    /// <param name="startIteration">The global step training starts at: 0 for a new run,
+    /// <c>startEpoch × iterationsPerEpoch</c> after an end-of-epoch checkpoint, more after one made in
+    /// the middle of an epoch (a run stopped there).</param>
+    void Started(int epochs, int iterationsPerEpoch, int startEpoch, long startIteration);
 
     void Step(StepReport report);
 

@@ -23,7 +23,7 @@ public class ConsoleRunObserverTests
         var clock = new ManualClock(new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero));
         var log = new StringWriter();
         var observer = new ConsoleRunObserver(new TestConsole(), log, quiet: true, clock);
-        observer.Started(epochs: 2, iterationsPerEpoch: 100, startEpoch: 0);
+        observer.Started(epochs: 2, iterationsPerEpoch: 100, startEpoch: 0, startIteration: 0);
         // Set-up and the initial evaluation: ten minutes that say nothing about a step's cost.
         clock.Now += TimeSpan.FromMinutes(10);
         observer.Step(Report(0, 9, 100));
@@ -40,7 +40,7 @@ public class ConsoleRunObserverTests
         var clock = new ManualClock(DateTimeOffset.UnixEpoch);
         var log = new StringWriter();
         var observer = new ConsoleRunObserver(new TestConsole(), log, quiet: true, clock);
-        observer.Started(epochs: 300, iterationsPerEpoch: 1000, startEpoch: 299);
+        observer.Started(epochs: 300, iterationsPerEpoch: 1000, startEpoch: 299, startIteration: 299_000);
         observer.Step(Report(299, 99, 1000));
         clock.Now += TimeSpan.FromSeconds(100);
         observer.Step(Report(299, 199, 1000));

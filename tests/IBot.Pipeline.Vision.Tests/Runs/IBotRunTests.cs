@@ -29,7 +29,7 @@ public sealed class IBotRunTests : IDisposable
     {
         public List<StepReport> Steps { get; } = [];
         public List<(string Name, int Epoch, IReadOnlyDictionary<string, double> Metrics)> Evaluations { get; } = [];
-        public void Started(int epochs, int iterationsPerEpoch, int startEpoch) { }
+        public void Started(int epochs, int iterationsPerEpoch, int startEpoch, long startIteration) { }
         public void Step(StepReport report)
         {
             Steps.Add(report);

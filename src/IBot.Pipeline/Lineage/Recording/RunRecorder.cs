@@ -44,17 +44,21 @@ public sealed class RunRecorder(ILineageStore store, string runId, Action<string
     public void Running(string reason) =>
         store.Write(new LineageBatch { StatusChanges = { new StatusChange(runId, RunState.Running, DateTime.UtcNow, reason) } });
 
-    /// <summary>A run continued from its checkpoint: running again, and the checkpoint it resumed from.</summary>
-    public void Resume(string checkpointPath, int epoch)
+    /// <summary>A run continued from its checkpoint: running again, and the checkpoint it resumed from,
+    /// made after <paramref name="epoch"/> epochs and <paramref name="iteration"/> more steps (0 at an
+    /// epoch's end; more when the run was stopped in the middle of an epoch).</summary>
+    public void Resume(string checkpointPath, int epoch, int iteration = 0)
     {
         var batch = new LineageBatch();
         var artifact = Artifact(checkpointPath, "checkpoint", epoch);
-        batch.StatusChanges.Add(new StatusChange(runId, RunState.Running, DateTime.UtcNow, $"resumed after epoch {epoch}"));
+        var reason = iteration == 0 ? $"resumed after epoch {epoch}" : $"resumed in epoch {epoch + 1} after iteration {iteration}";
+        batch.StatusChanges.Add(new StatusChange(runId, RunState.Running, DateTime.UtcNow, reason));
         if (artifact is not null)
         {
             batch.Artifacts.Add(artifact);
             batch.Relations.Add(new Relation(artifact.Id, RelationKinds.Resumes, runId));
-            lastCheckpoint = (artifact.Id, epoch);
+            // Only an end-of-epoch checkpoint holds the weights an evaluation of that epoch measures.
+            if (iteration == 0) lastCheckpoint = (artifact.Id, epoch);
         }
         Write(batch);
     }
