@@ -106,7 +106,7 @@ public sealed class RunCommand(IAnsiConsole console, ErrorConsole errors, Compon
                 weights is null ? null : RunRecorder.Input(store, weights, weightsSha!));
         else if (existing.Status is RunState.Queued or RunState.Interrupted)
             // Queued by ibot submit and started by ibot serve: its record exists, it is running now.
-            recorder.Running($"started on {device}");
+            recorder.Running(device.ToString(), $"started on {device}");
         if (settings.Resume is null)
         {
             Directory.CreateDirectory(runFolder);

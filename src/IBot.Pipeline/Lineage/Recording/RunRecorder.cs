@@ -39,10 +39,10 @@ public sealed class RunRecorder(ILineageStore store, string runId, Action<string
         store.Write(batch);
     }
 
-    /// <summary>A run recorded before it started (queued by <c>ibot submit</c>, or interrupted) starts.
-    /// Throws the store's exception when that cannot be recorded.</summary>
-    public void Running(string reason) =>
-        store.Write(new LineageBatch { StatusChanges = { new StatusChange(runId, RunState.Running, DateTime.UtcNow, reason) } });
+    /// <summary>A run recorded before it started (queued by <c>ibot submit</c>, or interrupted) starts on
+    /// <paramref name="device"/>. Throws the store's exception when that cannot be recorded.</summary>
+    public void Running(string device, string reason) =>
+        store.Write(new LineageBatch { StatusChanges = { new StatusChange(runId, RunState.Running, DateTime.UtcNow, reason, device) } });
 
     /// <summary>A run continued from its checkpoint: running again, and the checkpoint it resumed from,
     /// made after <paramref name="epoch"/> epochs and <paramref name="iteration"/> more steps (0 at an
