@@ -19,8 +19,11 @@ public static class Failures
     public static int Report(Exception exception, IReadOnlyList<string> args, CommandRegistry commands, IAnsiConsole output, ErrorConsole errors)
     {
         var (code, message, lines, json) = Describe(exception, args, commands);
+        // Spec errors come first and the count last, as ibot validate prints them; a query's caret follows its error.
+        var first = exception is SpecException;
+        if (first) foreach (var line in lines) errors.Line(line);
         errors.Error(message);
-        foreach (var line in lines) errors.Line(line);
+        if (!first) foreach (var line in lines) errors.Line(line);
         if (WantsJson(args)) JsonOutput.Write(output, json ?? new { Error = message });
         return code;
     }

@@ -5,7 +5,7 @@ namespace IBot.Pipeline.Scheduling;
 
 /// <summary>
 /// <c>ibot submit</c> and cron fires: compose the spec (with <c>--set</c>), validate it, expand
-/// its sweep, validate every run, then create each run's folder with its resolved
+/// its sweep, validate every run (<see cref="SpecRuns"/>, as <c>ibot validate</c> does), then create each run's folder with its resolved
 /// <c>spec.yaml</c> and enqueue them all at once. Nothing is queued unless every run is valid and
 /// both stores can be used: the queue and lineage databases are checked before anything is written,
 /// and the runs' lineage record is written before their folders and queue entries, so a store that
@@ -16,17 +16,17 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
 {
     public SubmitResult Submit(string specPath, IEnumerable<string> overrides, int priority)
     {
-        var (tree, overrideErrors) = SpecComposer.LoadCollecting(specPath, overrides);
-        var resolved = validator.Validate(tree, specPath, overrideErrors);
+        // The same check as ibot validate: the spec and every run of its sweep.
+        var checkedRuns = SpecRuns.Validate(validator, specPath, overrides);
         VerifyStores();
-        if (resolved.Spec.Schedule is { } cron)
+        if (checkedRuns.Spec.Spec.Schedule is { } cron)
         {
             var entry = new ScheduleEntry
             {
-                Id = RunIds.New(resolved.Spec.Name, "schedule-"),
-                Name = resolved.Spec.Name,
+                Id = RunIds.New(checkedRuns.Spec.Spec.Name, "schedule-"),
+                Name = checkedRuns.Spec.Spec.Name,
                 Cron = cron,
-                SpecYaml = resolved.ToYaml(),
+                SpecYaml = checkedRuns.Spec.ToYaml(),
                 SourcePath = Path.GetFullPath(specPath),
                 Priority = priority,
                 CreatedAt = DateTime.UtcNow,
@@ -34,7 +34,7 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
             schedules.Add(entry);
             return new SubmitResult(null, [], entry.Id);
         }
-        return Enqueue(tree, specPath, priority);
+        return Enqueue(checkedRuns, priority);
     }
 
     /// <summary>A schedule's fire: its stored spec, without the schedule, queued like a submission.</summary>
@@ -42,8 +42,9 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
     {
         var tree = SpecComposer.Parse(entry.SpecYaml, $"schedule {entry.Id}");
         tree.Remove(SweepExpander.ScheduleKey);
+        var checkedRuns = SpecRuns.Validate(validator, tree, entry.SourcePath);
         VerifyStores();
-        return Enqueue(tree, entry.SourcePath, entry.Priority);
+        return Enqueue(checkedRuns, entry.Priority);
     }
 
     /// <summary>Both stores usable (or new), checked read-only before any work: throws the store's exception.</summary>
@@ -53,25 +54,9 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
         lineage?.Verify();
     }
 
-    private SubmitResult Enqueue(SpecMapping tree, string sourcePath, int priority)
+    private SubmitResult Enqueue(SpecRuns checkedRuns, int priority)
     {
-        var points = SweepExpander.Expand(tree);
-        var errors = new List<SpecError>();
-        var runs = new List<(ResolvedSpec Spec, SweepPoint Point)>();
-        foreach (var point in points)
-        {
-            try
-            {
-                runs.Add((validator.Validate(point.Tree, sourcePath), point));
-            }
-            catch (SpecException e)
-            {
-                var values = string.Join(", ", point.Values.Select(v => $"{v.Key}={SpecYamlWriter.Write(v.Value).Trim()}"));
-                errors.AddRange(e.Errors.Select(x => x with { Message = $"{x.Message} (sweep run {point.Index + 1}: {values})" }));
-            }
-        }
-        if (errors.Count > 0) throw new SpecException(errors.Distinct().ToList());
-
+        var (tree, runs) = (checkedRuns.Tree, checkedRuns.Runs);
         // "sweep:" ids are lineage's sweep ids too.
         var sweepId = tree[SweepExpander.SweepKey] is null ? null : RunIds.New(SpecName(tree), "sweep:");
         var queued = runs.Select(r => new QueuedRun { Id = RunIds.New(r.Spec.Spec.Name), Name = r.Spec.Spec.Name, SweepId = sweepId, SpecHash = r.Spec.Hash, Priority = priority }).ToList();
