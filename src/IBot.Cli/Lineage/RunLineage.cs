@@ -41,7 +41,7 @@ public static class RunLineage
         {
             Id = runId, Name = spec.Spec.Name, Kind = spec.IsTraining ? RunKind.Training : RunKind.Evaluation, SpecHash = spec.Hash,
             Status = RunState.Running, History = [new StatusChange(runId, RunState.Running, now)], Created = now, Updated = now,
-            Device = device, Folder = folder, Environment = Environment(), Datasets = datasets.Select(d => d.Id).ToList(),
+            Device = device, Folder = folder, Environment = Environment(), Datasets = DatasetFingerprints.Ids(datasets), DataRoles = DatasetFingerprints.Roles(datasets),
             Params = SpecParams.Flatten(spec.Tree), ReuseKey = reuseKey,
         };
     }

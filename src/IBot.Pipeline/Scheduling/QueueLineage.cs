@@ -37,7 +37,7 @@ public sealed class QueueLineage(ILineageStore store, Action<string> warn)
                 Id = run.Id, Name = run.Name, Kind = spec.IsTraining ? RunKind.Training : RunKind.Evaluation, SpecHash = spec.Hash,
                 Status = LineageState.Queued, History = [new StatusChange(run.Id, LineageState.Queued, now, $"submitted, priority {run.Priority}")],
                 Created = now, Updated = now, Sweep = sweepId, Folder = workspace.RunFolder(run.Id),
-                Datasets = datasets.Select(d => d.Id).ToList(), Params = SpecParams.Flatten(spec.Tree),
+                Datasets = DatasetFingerprints.Ids(datasets), DataRoles = DatasetFingerprints.Roles(datasets), Params = SpecParams.Flatten(spec.Tree),
                 ReuseKey = spec.IsTraining ? ReuseKeys.Training(spec.Tree, datasets) : null,
             });
             batch.Relations.Add(new Relation(SpecRecord.IdOf(spec.Hash), RelationKinds.Configures, run.Id));
