@@ -57,6 +57,10 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var access = QueueAccess.Open(settings.Workspace);
+        // Both databases usable before the service starts anything: it would only fail every run it started.
+        access.Queue.Verify();
+        var lineage = access.Lineage(errors.Warning);
+        lineage.Verify();
         using var serviceLock = ServiceLock.TryAcquire(access.Workspace)
             ?? throw new InvalidDataException($"another ibot serve is running on {access.Workspace.Root} (see serve.lock)");
         var options = new ServiceOptions
@@ -68,7 +72,6 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
             StopTimeout = TimeSpan.FromSeconds(settings.StopTimeoutSeconds),
             MaxAttempts = settings.MaxAttempts,
         };
-        var lineage = access.Lineage(errors.Warning);
         var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace, lineage);
         var launcher = new ProcessRunLauncher(WorkerCommand.Current(), access.Workspace);
         using var host = ServiceHost.Build(options, access.Workspace, access.Queue, access.Schedules, launcher, submitter,

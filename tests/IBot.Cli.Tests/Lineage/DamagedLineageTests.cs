@@ -99,6 +99,27 @@ public sealed class DamagedLineageTests : IDisposable
         await AssertRefused(bytes, "", "run", spec);
     }
 
+    [Theory]
+    [InlineData("lineage.db")]
+    [InlineData("queue.db")]
+    public async Task Serve_refuses_a_damaged_database_before_starting(string name)
+    {
+        Recorded();
+        new IBot.Pipeline.Scheduling.LiteDbRunQueue(new(Path.Combine(Workspace, "queue.db"))).Enqueue([new() { Id = "q1", Name = "q1" }]);
+        var path = Path.Combine(Workspace, name);
+        var bytes = await File.ReadAllBytesAsync(path);
+        Noise(bytes, 13);
+        await File.WriteAllBytesAsync(path, bytes);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var console = new TestConsole().Width(400);
+        var error = new TestConsole().Width(400);
+        var code = await CliApp.RunAsync(console, ["serve", "--cpu-slots", "1", "--workspace", Workspace], stop.Token, catalog: () => Catalog.Create([]), error: error);
+        Assert.True(code == 2, console.Output + error.Output);
+        Assert.Contains($"{path} is damaged", Assert.Single(error.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(path));
+        Assert.False(File.Exists(Path.Combine(Workspace, "serve.lock")));
+    }
+
     [Fact]
     public async Task Damage_met_in_the_middle_of_a_run_is_a_warning_and_the_run_ends_with_its_status()
     {
