@@ -19,4 +19,6 @@ using var sigterm = OperatingSystem.IsWindows() ? null : System.Runtime.InteropS
     context.Cancel = true;
     cancel.Cancel();
 });
-return await CliApp.RunAsync(AnsiConsole.Console, args, cancel.Token);
+// Errors and warnings on standard error, apart from the output (JSON stays parseable in a pipe).
+var errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+return await CliApp.RunAsync(AnsiConsole.Console, args, cancel.Token, error: errors);

@@ -26,7 +26,7 @@ public sealed class EmbedOnce(EmbedOnceOptions options) : IRunMethod
             augmentation.Apply(data.Load(i), new SampleRandom(context.Seed, 0, i), destinations);
             destinations[0].Span.CopyTo(pixels.AsSpan(i * 3 * size * size));
         }
-        context.Observer.Started(1, 1, 0);
+        context.Observer.Started(1, 1, 0, 0);
         double norm;
         using (var scope = NewDisposeScope())
         using (no_grad())

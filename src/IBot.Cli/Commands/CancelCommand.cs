@@ -10,7 +10,7 @@ namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot cancel</c>: a queued run never starts; a running run is asked to stop (it keeps
 /// its last checkpoint) and ends cancelled.</summary>
-public sealed class CancelCommand(IAnsiConsole console) : Command<CancelCommand.Settings>
+public sealed class CancelCommand(IAnsiConsole console, ErrorConsole errors) : Command<CancelCommand.Settings>
 {
     public sealed class Settings : WorkspaceSettings
     {
@@ -23,20 +23,20 @@ public sealed class CancelCommand(IAnsiConsole console) : Command<CancelCommand.
     {
         var access = QueueAccess.Open(settings.Workspace);
         var outcome = access.Queue.RequestCancel(settings.Run);
+        if (outcome == CancelOutcome.NotFound) throw new ArgumentException($"run '{settings.Run}' is not in the queue of {access.Workspace.Root}");
         // The run watches its folder for the request, so it stops even when no service is watching it.
         if (outcome == CancelOutcome.Stopping) RunFiles.RequestCancel(access.Workspace.RunFolder(settings.Run));
         // A running run records its own end; a queued one never starts, so its end is recorded here.
         if (outcome == CancelOutcome.Removed)
-            access.Lineage(warning => console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}")).Status(settings.Run, RunState.Cancelled, "cancelled while queued");
+            access.Lineage(errors.Warning).Status(settings.Run, RunState.Cancelled, "cancelled while queued");
         if (settings.Json) JsonOutput.Write(console, new { RunId = settings.Run, Outcome = outcome.ToString().ToLowerInvariant() });
         else
             console.MarkupLine(outcome switch
             {
                 CancelOutcome.Removed => $"{Markup.Escape(settings.Run)}: cancelled (it was queued)",
                 CancelOutcome.Stopping => $"{Markup.Escape(settings.Run)}: stopping (it checkpoints and ends cancelled)",
-                CancelOutcome.AlreadyFinished => $"{Markup.Escape(settings.Run)}: already finished",
-                _ => $"[red]error:[/] run '{Markup.Escape(settings.Run)}' is not in the queue of {Markup.Escape(access.Workspace.Root)}",
+                _ => $"{Markup.Escape(settings.Run)}: already finished",
             });
-        return outcome == CancelOutcome.NotFound ? 2 : 0;
+        return 0;
     }
 }

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot components</c>: every registered kind, its origin and its options.</summary>
-public sealed class ComponentsCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<ComponentsCommand.Settings>
+public sealed class ComponentsCommand(IAnsiConsole console, ErrorConsole errors, ComponentCatalog catalog) : Command<ComponentsCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -53,7 +53,7 @@ public sealed class ComponentsCommand(IAnsiConsole console, ComponentCatalog cat
                 table.AddRow(Markup.Escape(o.Key), Markup.Escape(o.Type), Markup.Escape(o.Default ?? "-"), Markup.Escape(o.Description ?? ""));
             console.Write(table);
         }
-        foreach (var problem in catalog.Problems) console.MarkupLineInterpolated($"[yellow]warning:[/] {problem}");
+        foreach (var problem in catalog.Problems) errors.Warning(problem);
         return 0;
     }
 

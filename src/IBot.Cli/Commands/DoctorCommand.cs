@@ -44,7 +44,17 @@ public sealed class DoctorCommand(IAnsiConsole console) : Command<DoctorCommand.
             rows.Add(("libtorch", $"FAILED TO LOAD: {(e.InnerException ?? e).Message}"));
         }
         rows.Add(("host memory", HostMemory.State));
-        rows.Add(("workspace", Workspace.Resolve(settings.Workspace).Root));
+        string workspace;
+        try
+        {
+            workspace = Workspace.Resolve(settings.Workspace).Root;
+        }
+        catch (ArgumentException e)
+        {
+            // Doctor reports what other commands refuse.
+            workspace = $"UNUSABLE: {e.Message}";
+        }
+        rows.Add(("workspace", workspace));
         rows.Add(("system libstdc++", fix.SystemLibStdCxx ?? "not found"));
         rows.Add(("native-library fix", fix.Describe()));
 

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot export</c>: a run's backbone as safetensors under the reference parameter names.</summary>
-public sealed class ExportCommand(IAnsiConsole console, IBackboneExporter exporter) : Command<ExportCommand.Settings>
+public sealed class ExportCommand(IAnsiConsole console, Output.ErrorConsole errors, IBackboneExporter exporter) : Command<ExportCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -32,6 +32,7 @@ public sealed class ExportCommand(IAnsiConsole console, IBackboneExporter export
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out FILE is required")
+            : Directory.Exists(Out) ? ValidationResult.Error($"--out {Out} is a folder; give the path of the .safetensors file to write")
             : Network is not ("teacher" or "student") ? ValidationResult.Error($"--network must be teacher or student, not '{Network}'")
             : ValidationResult.Success();
     }
@@ -42,6 +43,7 @@ public sealed class ExportCommand(IAnsiConsole console, IBackboneExporter export
         var result = BackboneExport.Run(Workspace.Resolve(settings.Workspace), settings.Run, network, settings.Out, exporter);
         console.MarkupLineInterpolated($"exported {result.Tensors} {settings.Network} backbone tensors to [bold]{result.Output}[/]");
         if (result.LineageNote is { } note) console.MarkupLineInterpolated($"[grey]{note}[/]");
+        if (result.LineageWarning is { } warning) errors.Warning(warning);
         return 0;
     }
 }

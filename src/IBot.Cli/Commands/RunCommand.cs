@@ -5,14 +5,13 @@ using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Model;
 using IBot.Pipeline.Runs;
-using IBot.Pipeline.Specs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot run</c>: the engine's run worker in the foreground, with progress; <c>--resume</c> continues a run.</summary>
-public sealed class RunCommand(IAnsiConsole console, RunWorker worker) : Command<RunCommand.Settings>
+public sealed class RunCommand(IAnsiConsole console, ErrorConsole errors, RunWorker worker) : Command<RunCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -52,20 +51,12 @@ public sealed class RunCommand(IAnsiConsole console, RunWorker worker) : Command
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        PreparedRun run;
-        try
+        // Bad input (spec errors, a database that cannot be used) ends the command through CliApp, before any work.
+        var run = worker.Prepare(new RunRequest
         {
-            run = worker.Prepare(new RunRequest
-            {
-                Spec = settings.Spec, Overrides = settings.Set, Resume = settings.Resume, Reuse = settings.Reuse,
-                Device = settings.Device is { } d ? DeviceSpec.Parse(d) : null, Workspace = Workspace.Resolve(settings.Workspace),
-            });
-        }
-        catch (SpecException e)
-        {
-            foreach (var error in e.Errors) JsonOutput.Line(console, error.ToString());
-            return 2;
-        }
+            Spec = settings.Spec, Overrides = settings.Set, Resume = settings.Resume, Reuse = settings.Reuse,
+            Device = settings.Device is { } d ? DeviceSpec.Parse(d) : null, Workspace = Workspace.Resolve(settings.Workspace),
+        });
         if (run.Reused is { } earlier) return Reused(settings, earlier);
 
         if (!settings.Json)
@@ -73,7 +64,7 @@ public sealed class RunCommand(IAnsiConsole console, RunWorker worker) : Command
         // A live progress bar on terminals; plain log lines when piped or in CI.
         var interactive = console.Profile.Capabilities.Interactive && !settings.Json;
         var bar = new ProgressBarObserver();
-        var display = new RunDisplay(settings.Json ? null : Echo, EchoSteps: !interactive, interactive ? bar : null);
+        var display = new RunDisplay(settings.Json ? null : Echo, EchoSteps: !interactive, interactive ? bar : null, errors.Warning);
         var outcome = interactive
             ? console.Progress().AutoClear(false).HideCompleted(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())

@@ -14,7 +14,7 @@ namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot serve</c>: the hosted service. Runs queued runs as child processes on device
 /// slots until SIGINT or SIGTERM, then lets them checkpoint, requeues them and exits 0.</summary>
-public sealed class ServeCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<ServeCommand.Settings>
+public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, ComponentCatalog catalog) : Command<ServeCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -57,6 +57,10 @@ public sealed class ServeCommand(IAnsiConsole console, ComponentCatalog catalog)
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var access = QueueAccess.Open(settings.Workspace);
+        // Both databases usable before the service starts anything: it would only fail every run it started.
+        access.Queue.Verify();
+        var lineage = access.Lineage(errors.Warning);
+        lineage.Verify();
         using var serviceLock = ServiceLock.TryAcquire(access.Workspace)
             ?? throw new InvalidDataException($"another ibot serve is running on {access.Workspace.Root} (see serve.lock)");
         var options = new ServiceOptions
@@ -68,11 +72,10 @@ public sealed class ServeCommand(IAnsiConsole console, ComponentCatalog catalog)
             StopTimeout = TimeSpan.FromSeconds(settings.StopTimeoutSeconds),
             MaxAttempts = settings.MaxAttempts,
         };
-        var lineage = access.Lineage(warning => JsonOutput.Line(console, $"warning: {warning}"));
         var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace, lineage);
         var launcher = new ProcessRunLauncher(WorkerCommand.Current(), access.Workspace);
         using var host = ServiceHost.Build(options, access.Workspace, access.Queue, access.Schedules, launcher, submitter,
-            logging => logging.AddProvider(new ConsoleLoggerProvider(console, LogLevel.Information)).AddFilter("Quartz", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning),
+            logging => logging.AddProvider(new ConsoleLoggerProvider(console, errors, LogLevel.Information)).AddFilter("Quartz", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning),
             lineage);
         JsonOutput.Line(console, $"ibot serve: {access.Workspace.Root}, slots {string.Join(", ", options.Slots)} (pid {Environment.ProcessId})");
         host.RunAsync(cancellationToken).GetAwaiter().GetResult();

@@ -35,7 +35,10 @@ public sealed class ShowCommand(IAnsiConsole console) : Command<ShowCommand.Sett
         var evaluations = store.RelationsFrom(run.Id).Where(r => r.Kind == RelationKinds.Performs).Select(r => store.GetEvaluation(r.To)).OfType<EvaluationRecord>()
             .OrderBy(e => e.Epoch).ThenBy(e => e.Evaluator, StringComparer.Ordinal).ToList();
         var resumedFrom = store.RelationsTo(run.Id).Where(r => r.Kind == RelationKinds.Resumes).Select(r => r.From).ToList();
-        var datasets = run.Datasets.Select(store.GetDataset).OfType<DatasetFingerprint>().ToList();
+        // Each role with the data it read: two roles reading the same data share one fingerprint.
+        var datasets = run.DataRoles.Count > 0
+            ? run.DataRoles.Select(r => store.GetDataset(r.Value) is { } d ? d with { Role = r.Key } : null).OfType<DatasetFingerprint>().ToList()
+            : run.Datasets.Select(store.GetDataset).OfType<DatasetFingerprint>().ToList();
         if (settings.Json)
         {
             JsonOutput.Write(console, new { Run = LineageJson.Run(run, full: true), Datasets = datasets, Artifacts = produced, Evaluations = evaluations, ResumedFrom = resumedFrom });
@@ -65,23 +68,38 @@ public sealed class ShowCommand(IAnsiConsole console) : Command<ShowCommand.Sett
         foreach (var h in run.History) history.AddRow(RunsCommand.Status(h.Status), h.At.ToString("u", CultureInfo.InvariantCulture), Markup.Escape(h.Reason ?? ""));
         console.Write(history);
 
+        // Metric and param names never wrap (an 80-column terminal broke knn_top1_k1 in two): other columns give way.
         if (run.Metrics.Count > 0)
         {
-            var metrics = new Table().Border(TableBorder.Rounded).AddColumns("metric", "last", "min", "max", "best", "count", "last epoch");
+            // Short headers: with a 22-character name the table still fits 80 columns without wrapping a number.
+            var metrics = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("metric").NoWrap()).AddColumns("last", "min", "max", "best", "n", "epoch");
             foreach (var (name, m) in run.Metrics)
                 metrics.AddRow(Markup.Escape(name), F(m.Last), F(m.Min), F(m.Max), F(m.Best(name)), m.Count.ToString(CultureInfo.InvariantCulture), m.LastEpoch.ToString(CultureInfo.InvariantCulture));
             console.Write(metrics);
         }
-        if (produced.Count + evaluations.Count > 0)
+        if (produced.Count > 0)
         {
-            var outputs = new Table().Border(TableBorder.Rounded).AddColumns("artifact / evaluation", "epoch", "what");
-            foreach (var a in produced) outputs.AddRow(Markup.Escape(a.Id), a.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "", Markup.Escape($"{a.Kind} {a.Path} ({a.Size:N0} bytes)"));
-            foreach (var v in evaluations)
-                outputs.AddRow(Markup.Escape(v.Id), v.Epoch.ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape(string.Join(", ", v.Metrics.Select(m => $"{m.Key} {F(m.Value)}")) + (v.Artifact is null ? "" : $" of {v.Artifact}")));
-            console.Write(outputs);
+            var artifacts = new Table().Border(TableBorder.Rounded).AddColumns("artifact", "epoch", "what");
+            foreach (var a in produced) artifacts.AddRow(Markup.Escape(a.Id), a.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "", Markup.Escape($"{a.Kind} {a.Path} ({a.Size:N0} bytes)"));
+            console.Write(artifacts);
         }
-        var parameters = new Table().Border(TableBorder.Rounded).AddColumns("param", "value");
+        if (evaluations.Count > 0)
+        {
+            // One row per metric, the evaluation named on its first: a list of metrics in one cell wrapped mid-name.
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("evaluation", "epoch").AddColumn(new TableColumn("metric").NoWrap()).AddColumn("value");
+            foreach (var v in evaluations)
+            {
+                var first = true;
+                foreach (var (name, value) in v.Metrics)
+                {
+                    table.AddRow(first ? Markup.Escape(v.Id) + (v.Artifact is null ? "" : $" [grey]of {Markup.Escape(v.Artifact)}[/]") : "",
+                        first ? v.Epoch.ToString(CultureInfo.InvariantCulture) : "", Markup.Escape(name), F(value));
+                    first = false;
+                }
+            }
+            console.Write(table);
+        }
+        var parameters = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("param").NoWrap()).AddColumn("value");
         foreach (var (key, value) in run.Params) parameters.AddRow(Markup.Escape(key), Markup.Escape(value.Format()));
         console.Write(parameters);
         return 0;

@@ -11,7 +11,7 @@ namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot submit</c>: expand the spec's sweep, validate every run and queue them (or store
 /// its cron schedule). Needs no running service: <c>ibot serve</c> picks the runs up when it runs.</summary>
-public sealed class SubmitCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<SubmitCommand.Settings>
+public sealed class SubmitCommand(IAnsiConsole console, ErrorConsole errors, ComponentCatalog catalog) : Command<SubmitCommand.Settings>
 {
     public sealed class Settings : SpecSettings
     {
@@ -32,17 +32,9 @@ public sealed class SubmitCommand(IAnsiConsole console, ComponentCatalog catalog
     {
         var access = QueueAccess.Open(settings.Workspace);
         var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace,
-            access.Lineage(warning => console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}")));
-        SubmitResult result;
-        try
-        {
-            result = submitter.Submit(settings.Spec, settings.Set, settings.Priority);
-        }
-        catch (SpecException e)
-        {
-            foreach (var error in e.Errors) JsonOutput.Line(console, error.ToString());
-            return 2;
-        }
+            access.Lineage(errors.Warning));
+        // A spec error or an unusable store ends the command through CliApp: errors on stderr, JSON with --json.
+        var result = submitter.Submit(settings.Spec, settings.Set, settings.Priority);
         if (settings.Json)
         {
             JsonOutput.Write(console, new { result.SweepId, result.ScheduleId, Runs = result.Runs.Select(r => new { r.Id, r.Name, r.Priority }).ToArray() });

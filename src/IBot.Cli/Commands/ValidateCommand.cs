@@ -18,13 +18,13 @@ public class SpecSettings : CommandSettings
     public string[] Set { get; init; } = [];
 }
 
-/// <summary><c>ibot validate</c>: every problem of a spec, each as file:line:col: message.</summary>
-public sealed class ValidateCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<ValidateCommand.Settings>
+/// <summary><c>ibot validate</c>: every problem of a spec and of every run of its sweep, each as file:line:col: message.</summary>
+public sealed class ValidateCommand(IAnsiConsole console, Output.ErrorConsole errors, ComponentCatalog catalog) : Command<ValidateCommand.Settings>
 {
     public sealed class Settings : SpecSettings
     {
         [CommandOption("--json")]
-        [Description("One JSON object: valid, errors, hash.")]
+        [Description("One JSON object: valid, errors, hash, runs.")]
         public bool Json { get; init; }
     }
 
@@ -32,19 +32,21 @@ public sealed class ValidateCommand(IAnsiConsole console, ComponentCatalog catal
     {
         try
         {
-            var resolved = new SpecValidator(catalog).Validate(settings.Spec, settings.Set);
-            if (settings.Json) Output.JsonOutput.Write(console, new { Valid = true, Errors = Array.Empty<string>(), resolved.Hash });
-            else console.MarkupLineInterpolated($"[green]{settings.Spec}: valid[/] (spec hash {resolved.Hash[..12]})");
+            // The spec and every run of its sweep, exactly as ibot submit checks them.
+            var checkedRuns = SpecRuns.Validate(new SpecValidator(catalog), settings.Spec, settings.Set);
+            var hash = checkedRuns.Spec.Hash;
+            var runs = checkedRuns.Runs.Count;
+            if (settings.Json) Output.JsonOutput.Write(console, new { Valid = true, Errors = Array.Empty<string>(), Hash = hash, Runs = runs });
+            else console.MarkupLineInterpolated($"[green]{settings.Spec}: valid[/] (spec hash {hash[..12]}; {runs} run{(runs == 1 ? "" : "s")})");
             return 0;
         }
         catch (SpecException e)
         {
-            if (settings.Json) Output.JsonOutput.Write(console, new { Valid = false, Errors = e.Errors.Select(x => x.ToString()).ToArray(), Hash = (string?)null });
-            else
-            {
-                foreach (var error in e.Errors) Output.JsonOutput.Line(console, error.ToString());
-                console.MarkupLineInterpolated($"[red]{e.Errors.Count} error{(e.Errors.Count == 1 ? "" : "s")}[/]");
-            }
+            // The errors are the answer, on stderr as every error is; with --json, also the verdict on stdout.
+            var summary = $"{e.Errors.Count} error{(e.Errors.Count == 1 ? "" : "s")} in the spec";
+            foreach (var error in e.Errors) errors.Line(error.ToString());
+            errors.Error(summary);
+            if (settings.Json) Output.JsonOutput.Write(console, new { Valid = false, Error = summary, Errors = e.Errors.Select(x => x.ToString()).ToArray(), Hash = (string?)null });
             return 2;
         }
     }

@@ -3,11 +3,13 @@ using Spectre.Console;
 
 namespace IBot.Cli.Output;
 
-/// <summary>Service logs as plain timestamped lines on the injected console (greppable, never wrapped).</summary>
-public sealed class ConsoleLoggerProvider(IAnsiConsole console, LogLevel minimum) : ILoggerProvider
+/// <summary>Service logs as plain timestamped lines (greppable, never wrapped): information on the
+/// console, warnings and errors on the error console (standard error), as every command's errors.</summary>
+public sealed class ConsoleLoggerProvider(IAnsiConsole console, ErrorConsole errors, LogLevel minimum) : ILoggerProvider
 {
     private readonly Lock gate = new();
     private readonly IAnsiConsole console = console;
+    private readonly IAnsiConsole errors = errors.Console;
     private readonly LogLevel minimum = minimum;
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
@@ -28,7 +30,7 @@ public sealed class ConsoleLoggerProvider(IAnsiConsole console, LogLevel minimum
             // Quartz and the host log under their own categories; only our own are worth their full names.
             var source = category.StartsWith("IBot.", StringComparison.Ordinal) ? "" : $"[{category}] ";
             var text = $"{DateTime.UtcNow:HH:mm:ss.fff} {Level(logLevel)} {source}{formatter(state, exception)}{(exception is null ? "" : " " + exception.Message)}";
-            lock (owner.gate) JsonOutput.Line(owner.console, text);
+            lock (owner.gate) JsonOutput.Line(logLevel >= LogLevel.Warning ? owner.errors : owner.console, text);
         }
 
         private static string Level(LogLevel level) => level switch

@@ -32,6 +32,7 @@ public static class LineageJson
         History = full ? r.History.Select(h => new { Status = h.Status.ToString().ToLowerInvariant(), h.At, h.Reason }) : null,
         Environment = full ? r.Environment : null,
         Datasets = full ? r.Datasets : null,
+        DataRoles = full ? r.DataRoles : null,
         ReuseKey = full ? r.ReuseKey : null,
     };
 

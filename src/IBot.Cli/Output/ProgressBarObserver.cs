@@ -14,9 +14,9 @@ public sealed class ProgressBarObserver : IRunObserver
 
     public void Attach(ProgressTask task) => bar = task;
 
-    public void Started(int epochs, int iterationsPerEpoch, int startEpoch)
+    public void Started(int epochs, int iterationsPerEpoch, int startEpoch, long startIteration)
     {
-        text.Started(epochs, iterationsPerEpoch, startEpoch);
+        text.Started(epochs, iterationsPerEpoch, startEpoch, startIteration);
         if (bar is not null) bar.MaxValue = text.Total;
     }
 

@@ -37,7 +37,7 @@ public sealed class EvaluationMethod(EvaluationMethodOptions options) : IRunMeth
         var transform = new EvalTransform(size, size);
         var features = new BackboneFeatures(backbone, transform, device);
         var metrics = new Dictionary<string, double>();
-        context.Observer.Started(0, 0, 0);
+        context.Observer.Started(0, 0, 0, 0);
         context.Observer.Message($"evaluating {weightsPath} ({pretrained.Network} backbone, built for {backbone.ImageSize} px, evaluated at {size} px)");
         foreach (var e in components.Evaluators)
         {

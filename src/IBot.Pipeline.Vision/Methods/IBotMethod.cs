@@ -71,15 +71,17 @@ public sealed class IBotMethod(IBotMethodOptions options) : IRunMethod, ITrainin
             observer.Message(startBatch == 0 ? $"resumed from {checkpointPath} after epoch {startEpoch}"
                 : $"resumed from {checkpointPath} in epoch {startEpoch + 1} after iteration {startBatch}");
         }
-        observer.Started(s.Epochs, ipe, startEpoch);
+        observer.Started(s.Epochs, ipe, startEpoch, (long)startEpoch * ipe + startBatch);
         string? lastCheckpoint = File.Exists(checkpointPath) ? checkpointPath : null;
+        // A stop request during an evaluation ends the run cancelled like one during an epoch (ibot
+        // serve reads that from the status file and requeues the run instead of counting a crash).
         try
         {
             if (startEpoch == 0 && startBatch == 0) Evaluate(0, final: false);
         }
         catch (OperationCanceledException)
         {
-            return new RunOutcome(RunState.Cancelled, "cancelled during the initial evaluation", lastCheckpoint, finalMetrics, 0);
+            return new RunOutcome(RunState.Cancelled, "cancelled before the first epoch, during the initial evaluation", lastCheckpoint, finalMetrics, 0);
         }
 
         void Save(int epoch, long iteration) =>
@@ -161,7 +163,14 @@ public sealed class IBotMethod(IBotMethodOptions options) : IRunMethod, ITrainin
             }
             catch (OperationCanceledException)
             {
-                return new RunOutcome(RunState.Cancelled, $"cancelled while evaluating after epoch {done}", lastCheckpoint, finalMetrics, done);
+                // The epoch's work is kept: a resume continues from its end.
+                if (savedIteration != (long)done * ipe)
+                {
+                    Save(done, (long)done * ipe);
+                    lastCheckpoint = checkpointPath;
+                    observer.Message($"checkpoint after epoch {done} (stopped during its evaluation): {checkpointPath}");
+                }
+                return new RunOutcome(RunState.Cancelled, $"cancelled after epoch {done}, during its evaluation", lastCheckpoint, finalMetrics, done);
             }
         }
         try
@@ -170,6 +179,7 @@ public sealed class IBotMethod(IBotMethodOptions options) : IRunMethod, ITrainin
         }
         catch (OperationCanceledException)
         {
+            // Training is done and checkpointed; a resume runs the final evaluation again.
             return new RunOutcome(RunState.Cancelled, "cancelled during the final evaluation", lastCheckpoint, finalMetrics, s.Epochs);
         }
         return new RunOutcome(RunState.Completed, null, lastCheckpoint, finalMetrics, s.Epochs);

@@ -27,6 +27,11 @@ public sealed class ScheduledSubmitJob(IScheduleStore schedules, RunSubmitter su
             // Components can change between submission and a fire (a plugin removed): report, keep the schedule.
             logger.LogError("schedule {Schedule} could not submit: {Errors}", entry.Id, e.Message);
         }
+        catch (Storage.StoreException e)
+        {
+            // A damaged queue or lineage database refuses the fire, as it refuses ibot submit; the schedule stays.
+            logger.LogError("schedule {Schedule} could not submit: {Error}", entry.Id, e.Message);
+        }
         return ValueTask.CompletedTask;
     }
 }

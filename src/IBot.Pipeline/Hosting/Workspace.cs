@@ -9,7 +9,9 @@ public sealed record Workspace(string Root)
     public const string EnvironmentVariable = "IBOT_WORKSPACE";
     public const string DefaultFolder = "runs";
 
-    /// <summary>Resolves the workspace from an explicit option and the environment.</summary>
+    /// <summary>Resolves the workspace from an explicit option and the environment. Nothing is created
+    /// here: commands that write create the folder when they first write, reads find an empty workspace.
+    /// Throws <see cref="ArgumentException"/> when the path names a file.</summary>
     public static Workspace Resolve(string? option, Func<string, string?>? getEnvironment = null, string? currentDirectory = null)
     {
         getEnvironment ??= Environment.GetEnvironmentVariable;
@@ -17,7 +19,10 @@ public sealed record Workspace(string Root)
         var chosen = !string.IsNullOrWhiteSpace(option) ? option
             : getEnvironment(EnvironmentVariable) is { Length: > 0 } env ? env
             : DefaultFolder;
-        return new Workspace(Path.GetFullPath(chosen, currentDirectory));
+        var root = Path.GetFullPath(chosen, currentDirectory);
+        if (File.Exists(root))
+            throw new ArgumentException($"the workspace {root} is a file, not a folder: give --workspace (or ${EnvironmentVariable}) a folder, new or existing");
+        return new Workspace(root);
     }
 
     public string LineageDatabase => Path.Combine(Root, "lineage.db");

@@ -12,6 +12,10 @@ namespace IBot.Pipeline.Lineage;
 /// </summary>
 public interface ILineageStore
 {
+    /// <summary>Throws the store's exception when it cannot be used at all (damaged, newer, not a lineage
+    /// store); reads only, so a refused store is left as it was. Commands call it before any work.</summary>
+    void Verify();
+
     /// <summary>Applies every change of <paramref name="batch"/>, or none.</summary>
     void Write(LineageBatch batch);
 

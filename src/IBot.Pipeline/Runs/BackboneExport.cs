@@ -7,9 +7,9 @@ using IBot.Pipeline.Lineage.Recording;
 
 namespace IBot.Pipeline.Runs;
 
-/// <summary>What <c>ibot export</c> did: the checkpoint it read, how many tensors it wrote, and a note when
-/// lineage could not link the export to its checkpoint.</summary>
-public sealed record ExportResult(string Checkpoint, string Output, int Tensors, string? LineageNote);
+/// <summary>What <c>ibot export</c> did: the checkpoint it read, how many tensors it wrote, a note when lineage
+/// does not know the checkpoint, and a warning when the lineage store failed to record the export.</summary>
+public sealed record ExportResult(string Checkpoint, string Output, int Tensors, string? LineageNote, string? LineageWarning);
 
 /// <summary><c>ibot export</c>: a run's backbone as a weights file, recorded in lineage as derived from the checkpoint.</summary>
 public static class BackboneExport
@@ -21,29 +21,30 @@ public static class BackboneExport
         if (!File.Exists(checkpoint)) throw new FileNotFoundException($"run '{run}' has no checkpoint ({checkpoint})", checkpoint);
         if (Directory.Exists(output)) throw new ArgumentException($"--out '{output}' is a directory; give the file to write");
         var tensors = exporter.Export(checkpoint, network, output);
-        return new ExportResult(checkpoint, output, tensors, Record(workspace, checkpoint, output));
+        var (note, warning) = Record(workspace, checkpoint, output);
+        return new ExportResult(checkpoint, output, tensors, note, warning);
     }
 
     /// <summary>The export as an artifact derived from the checkpoint, so that an evaluation of the
     /// exported file traces back to the run. The export itself stands if this fails.</summary>
-    private static string? Record(Workspace workspace, string checkpoint, string output)
+    private static (string? Note, string? Warning) Record(Workspace workspace, string checkpoint, string output)
     {
         try
         {
             var store = LineageStores.Open(workspace);
             if (store.FindArtifactBySha256(FileHashes.Sha256(checkpoint)) is not { } source)
-                return "lineage: this checkpoint is not recorded (a run from before lineage?); the export is not linked to it";
+                return ("lineage: this checkpoint is not recorded (a run from before lineage?); the export is not linked to it", null);
             var sha = FileHashes.Sha256(output);
             var export = new ArtifactRecord(ArtifactRecord.IdOf(sha), sha, "export", Path.GetFullPath(output), new FileInfo(output).Length, source.ProducedBy, source.Epoch, DateTime.UtcNow);
             var batch = new LineageBatch();
             batch.Artifacts.Add(export);
             batch.Relations.Add(new Relation(source.Id, RelationKinds.ExportedAs, export.Id));
             store.Write(batch);
-            return null;
+            return (null, null);
         }
         catch (LineageStoreException e)
         {
-            return $"lineage: the export is not recorded ({e.Message})";
+            return (null, $"lineage: the export is not recorded ({e.Message})");
         }
     }
 }

@@ -5,9 +5,9 @@ namespace IBot.Pipeline.Runs;
 /// <summary>Tells every observer in turn (the terminal, then the lineage store).</summary>
 public sealed class CompositeRunObserver(params IRunObserver[] observers) : IRunObserver
 {
-    public void Started(int epochs, int iterationsPerEpoch, int startEpoch)
+    public void Started(int epochs, int iterationsPerEpoch, int startEpoch, long startIteration)
     {
-        foreach (var o in observers) o.Started(epochs, iterationsPerEpoch, startEpoch);
+        foreach (var o in observers) o.Started(epochs, iterationsPerEpoch, startEpoch, startIteration);
     }
 
     public void Step(StepReport report)

@@ -13,10 +13,12 @@ public sealed class LineageRunObserver(RunRecorder recorder, string? resumeCheck
 {
     private int iterationsPerEpoch;
 
-    public void Started(int epochs, int iterationsPerEpoch, int startEpoch)
+    public void Started(int epochs, int iterationsPerEpoch, int startEpoch, long startIteration)
     {
         this.iterationsPerEpoch = iterationsPerEpoch;
-        if (resumeCheckpoint is not null && File.Exists(resumeCheckpoint)) recorder.Resume(resumeCheckpoint, startEpoch);
+        // Any checkpoint it continues from, made at an epoch's end or in the middle of one (a run stopped there).
+        if (resumeCheckpoint is not null && startIteration > 0 && File.Exists(resumeCheckpoint))
+            recorder.Resume(resumeCheckpoint, startEpoch, (int)(startIteration - (long)startEpoch * iterationsPerEpoch));
     }
 
     public void Step(StepReport r)

@@ -24,7 +24,7 @@ public sealed class MetricsSink : IRunObserver, IDisposable
         evaluations = new EvaluationLog(layout.Evaluations);
     }
 
-    public void Started(int epochs, int iterationsPerEpoch, int startEpoch)
+    public void Started(int epochs, int iterationsPerEpoch, int startEpoch, long startIteration)
     {
     }
 

@@ -2,6 +2,7 @@ using IBot.Pipeline.Abstractions.Runs;
 using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Lineage;
 using IBot.Pipeline.Lineage.Model;
+using IBot.Pipeline.Lineage.Recording;
 using IBot.Pipeline.Specs;
 
 namespace IBot.Pipeline.Runs;
@@ -34,4 +35,32 @@ public sealed record PreparedRun
     public RunRecord? Reused { get; init; }
 
     public required ILineageStore Store { get; init; }
+
+    /// <summary>The run's lineage recorder, its first record already written; its warnings go to <see cref="Warnings"/>.</summary>
+    public RunRecorder? Recorder { get; init; }
+
+    /// <summary>Where the recorder's warnings go once the run executes (its log and display).</summary>
+    public RunWarnings Warnings { get; } = new();
+}
+
+/// <summary>A forwarder for warnings raised before their destination exists: the lineage recorder is made when a
+/// run is prepared, its log when the run executes.</summary>
+public sealed class RunWarnings
+{
+    private readonly List<string> early = [];
+    private Action<string>? target;
+
+    public void Report(string warning)
+    {
+        if (target is null) early.Add(warning);
+        else target(warning);
+    }
+
+    /// <summary>From now on warnings go to <paramref name="sink"/>; those raised before are handed over first.</summary>
+    public void Attach(Action<string> sink)
+    {
+        target = sink;
+        foreach (var w in early) sink(w);
+        early.Clear();
+    }
 }

@@ -22,11 +22,11 @@ public sealed class ProgressText(TimeProvider? clock = null)
 
     public int Epochs => epochs;
 
-    public string Started(int epochs, int iterationsPerEpoch, int startEpoch)
+    public string Started(int epochs, int iterationsPerEpoch, int startEpoch, long startIteration)
     {
         this.epochs = epochs;
         this.iterationsPerEpoch = iterationsPerEpoch;
-        startIteration = (long)startEpoch * iterationsPerEpoch;
+        this.startIteration = startIteration;
         return $"training {epochs} epochs x {iterationsPerEpoch} iterations, from epoch {startEpoch}";
     }
 

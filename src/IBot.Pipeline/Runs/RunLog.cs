@@ -4,15 +4,16 @@ namespace IBot.Pipeline.Runs;
 
 /// <summary>A run's <c>run.log</c>: every progress line and message with its UTC time, flushed at once;
 /// each line is also handed to <paramref name="echo"/> (a terminal), when given — step lines only with
-/// <paramref name="echoSteps"/> (a terminal with a progress bar shows steps on the bar instead).</summary>
-public sealed class RunLog(string path, Action<string>? echo = null, bool echoSteps = true) : IRunObserver, IDisposable
+/// <paramref name="echoSteps"/> (a terminal with a progress bar shows steps on the bar instead) —
+/// and each warning to <paramref name="warn"/> (standard error).</summary>
+public sealed class RunLog(string path, Action<string>? echo = null, bool echoSteps = true, Action<string>? warn = null) : IRunObserver, IDisposable
 {
     private readonly StreamWriter log = new(path, append: true);
     private readonly ProgressText text = new();
 
-    public void Started(int epochs, int iterationsPerEpoch, int startEpoch)
+    public void Started(int epochs, int iterationsPerEpoch, int startEpoch, long startIteration)
     {
-        var line = text.Started(epochs, iterationsPerEpoch, startEpoch);
+        var line = text.Started(epochs, iterationsPerEpoch, startEpoch, startIteration);
         if (epochs > 0) Write(line);
     }
 
@@ -25,6 +26,13 @@ public sealed class RunLog(string path, Action<string>? echo = null, bool echoSt
     public void CheckpointSaved(string path, int epoch) => Write(ProgressText.CheckpointSaved(path, epoch));
 
     public void Message(string line) => Write(line);
+
+    /// <summary>Something that went wrong without stopping the run (a lineage write that failed).</summary>
+    public void Warning(string text)
+    {
+        Write("warning: " + text, show: warn is null);
+        warn?.Invoke(text);
+    }
 
     public void Write(string line, bool show = true)
     {

@@ -29,7 +29,7 @@ public static class RunRecords
         {
             Id = runId, Name = spec.Spec.Name, Kind = spec.IsTraining ? RunKind.Training : RunKind.Evaluation, SpecHash = spec.Hash,
             Status = RunState.Running, History = [new StatusChange(runId, RunState.Running, now)], Created = now, Updated = now,
-            Device = device, Folder = folder, Environment = environment, Datasets = datasets.Select(d => d.Id).ToList(),
+            Device = device, Folder = folder, Environment = environment, Datasets = DatasetFingerprints.Ids(datasets), DataRoles = DatasetFingerprints.Roles(datasets),
             Params = SpecParams.Flatten(spec.Tree), ReuseKey = reuseKey,
         };
     }

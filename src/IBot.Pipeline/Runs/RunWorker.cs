@@ -40,7 +40,9 @@ public sealed class RunWorker(ComponentCatalog catalog, IRuntimeInfo runtime, IS
 
         var spec = new SpecValidator(catalog).Validate(specPath, request.Resume is null ? request.Overrides : []);
         var device = request.Device ?? runtime.DefaultDevice;
+        // A lineage database that cannot be used stops the run before any work, and is left as it is.
         var store = LineageStores.Open(workspace);
+        store.Verify();
         var datasets = DatasetFingerprints.Of(spec.Tree);
         string? weights = null, weightsSha = null;
         if (!spec.IsTraining)
@@ -57,17 +59,23 @@ public sealed class RunWorker(ComponentCatalog catalog, IRuntimeInfo runtime, IS
                 RunId = earlier.Id, Layout = new RunLayout(earlier.Folder ?? workspace.RunFolder(earlier.Id)), Spec = spec, Device = device,
                 Datasets = datasets, ReuseKey = reuseKey, Reused = earlier, Store = store, Weights = weights, WeightsSha256 = weightsSha,
             };
-        if (layout is null)
-        {
-            layout = new RunLayout(workspace.RunFolder(RunIds.New(spec.Spec.Name)));
-            Directory.CreateDirectory(layout.Root);
-            AtomicFile.WriteAllText(layout.Spec, spec.ToYaml());
-        }
-        return new PreparedRun
+        var isNew = layout is null;
+        layout ??= new RunLayout(workspace.RunFolder(RunIds.New(spec.Spec.Name)));
+        var run = new PreparedRun
         {
             RunId = layout.RunId, Layout = layout, Spec = spec, Device = device, Resume = request.Resume is not null,
             Weights = weights, WeightsSha256 = weightsSha, Datasets = datasets, ReuseKey = reuseKey, Store = store,
         };
+        // The run's first lineage write comes before its folder: a store that fails it refuses the run with
+        // nothing left behind (it throws the store's exception).
+        run = run with { Recorder = new RunRecorder(store, run.RunId, run.Warnings.Report) };
+        Record(run, run.Recorder);
+        if (isNew)
+        {
+            Directory.CreateDirectory(layout.Root);
+            AtomicFile.WriteAllText(layout.Spec, spec.ToYaml());
+        }
+        return run;
     }
 
     /// <summary>Runs a prepared run to its end. Returns how it ended; rethrows what is not the method's
@@ -79,12 +87,12 @@ public sealed class RunWorker(ComponentCatalog catalog, IRuntimeInfo runtime, IS
         // Heartbeat for ibot serve, and a cancel request from ibot cancel, through the run folder.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var heartbeat = new RunHeartbeat(layout.Root, stop);
-        using var log = new RunLog(layout.Log, display?.Echo, display?.EchoSteps ?? true);
-        var recorder = new RunRecorder(run.Store, run.RunId, log.Message);
+        using var log = new RunLog(layout.Log, display?.Echo, display?.EchoSteps ?? true, display?.Warn);
+        var recorder = run.Recorder ?? throw new InvalidOperationException("a run is executed after it is prepared");
+        run.Warnings.Attach(log.Warning);
         RunOutcome? outcome = null;
         try
         {
-            Record(run, recorder);
             using var metrics = new MetricsSink(layout);
             var observers = new List<IRunObserver> { log, metrics, new LineageRunObserver(recorder, run.Resume ? layout.Checkpoint : null) };
             if (display?.Observer is { } shown) observers.Add(shown);
@@ -101,7 +109,9 @@ public sealed class RunWorker(ComponentCatalog catalog, IRuntimeInfo runtime, IS
             }
             catch (OperationCanceledException)
             {
-                outcome = new RunOutcome(RunState.Cancelled, "cancelled", File.Exists(layout.Checkpoint) ? layout.Checkpoint : null, new Dictionary<string, double>(), 0);
+                // Stopped before the method could say where (while its components were built): still an
+                // ending with a status, which ibot serve reads to requeue the run rather than count a crash.
+                outcome = new RunOutcome(RunState.Cancelled, "cancelled before training started", File.Exists(layout.Checkpoint) ? layout.Checkpoint : null, new Dictionary<string, double>(), 0);
             }
             finally
             {
@@ -125,7 +135,8 @@ public sealed class RunWorker(ComponentCatalog catalog, IRuntimeInfo runtime, IS
         }
     }
 
-    /// <summary>A new run's record, spec, data and input; a queued run (from ibot submit) now running.</summary>
+    /// <summary>A new run's record, spec, data and input; a queued run (from ibot submit) now running. A resumed
+    /// run keeps its record (a run from before lineage was kept gets one now).</summary>
     private void Record(PreparedRun run, RunRecorder recorder)
     {
         var existing = run.Resume ? run.Store.GetRun(run.RunId) : null;
@@ -134,7 +145,7 @@ public sealed class RunWorker(ComponentCatalog catalog, IRuntimeInfo runtime, IS
                 RunRecords.Spec(run.Spec), run.Datasets, run.Weights is null ? null : RunRecorder.Input(run.Store, run.Weights, run.WeightsSha256!));
         else if (existing.Status is RunState.Queued or RunState.Interrupted)
             // Queued by ibot submit and started by ibot serve: its record exists, it is running now.
-            recorder.Started(run.Device.ToString());
+            recorder.Running(run.Device.ToString(), $"started on {run.Device}");
     }
 
     /// <summary>The file an evaluation-only spec's <c>backbone.weights</c> names: a file, or a run's checkpoint.</summary>

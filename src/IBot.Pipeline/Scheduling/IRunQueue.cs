@@ -8,6 +8,10 @@ namespace IBot.Pipeline.Scheduling;
 /// </summary>
 public interface IRunQueue
 {
+    /// <summary>Throws the store's exception when the queue cannot be used at all (damaged, not a queue);
+    /// reads only, so a refused queue is left as it was. A submission calls it before any work.</summary>
+    void Verify();
+
     /// <summary>Adds runs in order (their sequence numbers follow submission order), all or none.</summary>
     void Enqueue(IReadOnlyList<QueuedRun> runs);
 

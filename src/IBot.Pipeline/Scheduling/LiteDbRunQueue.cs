@@ -18,7 +18,12 @@ public sealed class LiteDbRunQueue(QueueDatabase database, TimeProvider? clock =
         return runs;
     }
 
-    public void Enqueue(IReadOnlyList<QueuedRun> runs) => database.Use(db =>
+    /// <summary>For reads, which open the file read-only: the indexes exist since the first enqueue.</summary>
+    private static ILiteCollection<QueuedRun> Reading(LiteDatabase db) => db.GetCollection<QueuedRun>(Runs);
+
+    public void Verify() => database.Verify();
+
+    public void Enqueue(IReadOnlyList<QueuedRun> runs) => database.Write(db =>
     {
         var meta = db.GetCollection<BsonDocument>("meta");
         var counter = meta.FindById("sequence")?["value"].AsInt64 ?? 0;
@@ -33,7 +38,7 @@ public sealed class LiteDbRunQueue(QueueDatabase database, TimeProvider? clock =
         Collection(db).InsertBulk(runs);
     });
 
-    public QueuedRun? ClaimNext(string device, int slot) => database.Use(db =>
+    public QueuedRun? ClaimNext(string device, int slot) => database.Change(db =>
     {
         var runs = Collection(db);
         var next = runs.Query().Where(r => r.ClaimKey != null).OrderBy(r => r.ClaimKey).FirstOrDefault();
@@ -47,7 +52,7 @@ public sealed class LiteDbRunQueue(QueueDatabase database, TimeProvider? clock =
         next.Transition(RunState.Running, $"attempt {next.Attempts} on {device}", Now);
         runs.Update(next);
         return next;
-    });
+    }, () => null);
 
     public void AttachProcess(string runId, int pid, long processStart) => Change(runId, run =>
     {
@@ -87,7 +92,7 @@ public sealed class LiteDbRunQueue(QueueDatabase database, TimeProvider? clock =
         return result;
     }
 
-    public CancelOutcome RequestCancel(string runId) => database.Use(db =>
+    public CancelOutcome RequestCancel(string runId) => database.Change(db =>
     {
         var runs = Collection(db);
         var run = runs.FindById(runId);
@@ -108,18 +113,19 @@ public sealed class LiteDbRunQueue(QueueDatabase database, TimeProvider? clock =
             default:
                 return CancelOutcome.AlreadyFinished;
         }
-    });
+    }, () => CancelOutcome.NotFound);
 
-    public QueuedRun? Get(string runId) => database.Use(db => Collection(db).FindById(runId));
+    public QueuedRun? Get(string runId) => database.Read<QueuedRun?>(db => Reading(db).FindById(runId), () => null);
 
-    public IReadOnlyList<QueuedRun> List(params RunState[] states) => database.Use(db =>
-        (IReadOnlyList<QueuedRun>)Collection(db).FindAll().Where(r => states.Length == 0 || states.Contains(r.State)).OrderBy(r => r.Sequence).ToList());
+    public IReadOnlyList<QueuedRun> List(params RunState[] states) => database.Read(db =>
+        (IReadOnlyList<QueuedRun>)Reading(db).FindAll().Where(r => states.Length == 0 || states.Contains(r.State)).OrderBy(r => r.Sequence).ToList(), () => []);
 
-    private void Change(string runId, Action<QueuedRun> change) => database.Use(db =>
+    private void Change(string runId, Action<QueuedRun> change) => database.Change(db =>
     {
         var runs = Collection(db);
         var run = runs.FindById(runId) ?? throw new KeyNotFoundException($"run '{runId}' is not in the queue");
         change(run);
         runs.Update(run);
-    });
+        return true;
+    }, () => throw new KeyNotFoundException($"run '{runId}' is not in the queue (there is no queue yet)"));
 }

@@ -5,14 +5,14 @@ public sealed class LiteDbScheduleStore(QueueDatabase database) : IScheduleStore
 {
     private const string Schedules = "schedules";
 
-    public void Add(ScheduleEntry entry) => database.Use(db => db.GetCollection<ScheduleEntry>(Schedules).Insert(entry));
+    public void Add(ScheduleEntry entry) => database.Write(db => db.GetCollection<ScheduleEntry>(Schedules).Insert(entry));
 
-    public bool Remove(string id) => database.Use(db => db.GetCollection<ScheduleEntry>(Schedules).Delete(id));
+    public bool Remove(string id) => database.Change(db => db.GetCollection<ScheduleEntry>(Schedules).Delete(id), () => false);
 
-    public IReadOnlyList<ScheduleEntry> List() => database.Use(db =>
-        (IReadOnlyList<ScheduleEntry>)db.GetCollection<ScheduleEntry>(Schedules).FindAll().OrderBy(s => s.CreatedAt).ToList());
+    public IReadOnlyList<ScheduleEntry> List() => database.Read(db =>
+        (IReadOnlyList<ScheduleEntry>)db.GetCollection<ScheduleEntry>(Schedules).FindAll().OrderBy(s => s.CreatedAt).ToList(), () => []);
 
-    public void MarkFired(string id, DateTime at) => database.Use(db =>
+    public void MarkFired(string id, DateTime at) => database.Write(db =>
     {
         var schedules = db.GetCollection<ScheduleEntry>(Schedules);
         if (schedules.FindById(id) is { } entry)

@@ -1,3 +1,4 @@
+using IBot.Pipeline.Storage;
 using LiteDB;
 
 namespace IBot.Pipeline.Scheduling;
@@ -8,6 +9,8 @@ namespace IBot.Pipeline.Scheduling;
 /// does not share between processes on Linux; an OS file lock (flock) does, and also serialises
 /// threads of one process. Open, work, dispose (which checkpoints the log) and unlock: a
 /// process killed at any point leaves either the old or the new state, never a half-write.
+/// Reads open the file read-only and create nothing; a damaged file is refused and left as it was
+/// (see <see cref="LiteStoreFile"/>).
 /// </summary>
 public sealed class QueueDatabase(string path)
 {
@@ -16,31 +19,25 @@ public sealed class QueueDatabase(string path)
     /// <summary>How long an operation waits for another process's lock before giving up.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    public T Use<T>(Func<LiteDatabase, T> work)
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        using var fileLock = AcquireLock();
-        using var db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct });
-        return work(db);
-    }
+    private LiteStoreFile StoreFile => storeFile ??= new LiteStoreFile(Path, "queue database",
+        "move it aside to start an empty queue (the run folders and their lineage stay; resubmit what should run)",
+        (message, inner) => new QueueStoreException(message, inner), LockTimeout);
 
-    public void Use(Action<LiteDatabase> work) => Use(db => { work(db); return true; });
+    private LiteStoreFile? storeFile;
 
-    private FileStream AcquireLock()
-    {
-        var deadline = DateTime.UtcNow + LockTimeout;
-        var delay = 1;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(delay);
-                delay = Math.Min(delay * 2, 50);
-            }
-        }
-    }
+    public bool Exists => StoreFile.Exists;
+
+    /// <summary>A read of the file as it is: <paramref name="absent"/> when there is no queue yet.</summary>
+    public T Read<T>(Func<LiteDatabase, T> work, Func<T> absent) => StoreFile.Read(work, absent);
+
+    /// <summary>A change, in one transaction; creates the workspace folder and the file when missing.</summary>
+    public T Write<T>(Func<LiteDatabase, T> work) => StoreFile.Write(work);
+
+    public void Write(Action<LiteDatabase> work) => Write(db => { work(db); return true; });
+
+    /// <summary>A change to what is already queued: <paramref name="absent"/>, and nothing created, when there is no queue.</summary>
+    public T Change<T>(Func<LiteDatabase, T> work, Func<T> absent) => Exists ? Write(work) : absent();
+
+    /// <summary>Whether the queue can be used at all, checked before a submission does any work.</summary>
+    public void Verify() => StoreFile.Verify();
 }

@@ -5,24 +5,28 @@ namespace IBot.Pipeline.Scheduling;
 
 /// <summary>
 /// <c>ibot submit</c> and cron fires: compose the spec (with <c>--set</c>), validate it, expand
-/// its sweep, validate every run, then create each run's folder with its resolved
-/// <c>spec.yaml</c> and enqueue them all at once. Nothing is queued unless every run is valid.
-/// A spec with <c>schedule:</c> becomes a schedule instead, fired later by the service.
+/// its sweep, validate every run (<see cref="SpecRuns"/>, as <c>ibot validate</c> does), then create each run's folder with its resolved
+/// <c>spec.yaml</c> and enqueue them all at once. Nothing is queued unless every run is valid and
+/// both stores can be used: the queue and lineage databases are checked before anything is written,
+/// and the runs' lineage record is written before their folders and queue entries, so a store that
+/// fails refuses the submission with nothing left behind. A spec with <c>schedule:</c> becomes a
+/// schedule instead, fired later by the service.
 /// </summary>
 public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, IScheduleStore schedules, Workspace workspace, QueueLineage? lineage = null)
 {
     public SubmitResult Submit(string specPath, IEnumerable<string> overrides, int priority)
     {
-        var (tree, overrideErrors) = SpecComposer.LoadCollecting(specPath, overrides);
-        var resolved = validator.Validate(tree, specPath, overrideErrors);
-        if (resolved.Spec.Schedule is { } cron)
+        // The same check as ibot validate: the spec and every run of its sweep.
+        var checkedRuns = SpecRuns.Validate(validator, specPath, overrides);
+        VerifyStores();
+        if (checkedRuns.Spec.Spec.Schedule is { } cron)
         {
             var entry = new ScheduleEntry
             {
-                Id = RunIds.New(resolved.Spec.Name, "schedule-"),
-                Name = resolved.Spec.Name,
+                Id = RunIds.New(checkedRuns.Spec.Spec.Name, "schedule-"),
+                Name = checkedRuns.Spec.Spec.Name,
                 Cron = cron,
-                SpecYaml = resolved.ToYaml(),
+                SpecYaml = checkedRuns.Spec.ToYaml(),
                 SourcePath = Path.GetFullPath(specPath),
                 Priority = priority,
                 CreatedAt = DateTime.UtcNow,
@@ -30,7 +34,7 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
             schedules.Add(entry);
             return new SubmitResult(null, [], entry.Id);
         }
-        return Enqueue(tree, specPath, priority);
+        return Enqueue(checkedRuns, priority);
     }
 
     /// <summary>A schedule's fire: its stored spec, without the schedule, queued like a submission.</summary>
@@ -38,40 +42,33 @@ public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, ISche
     {
         var tree = SpecComposer.Parse(entry.SpecYaml, $"schedule {entry.Id}");
         tree.Remove(SweepExpander.ScheduleKey);
-        return Enqueue(tree, entry.SourcePath, entry.Priority);
+        var checkedRuns = SpecRuns.Validate(validator, tree, entry.SourcePath);
+        VerifyStores();
+        return Enqueue(checkedRuns, entry.Priority);
     }
 
-    private SubmitResult Enqueue(SpecMapping tree, string sourcePath, int priority)
+    /// <summary>Both stores usable (or new), checked read-only before any work: throws the store's exception.</summary>
+    private void VerifyStores()
     {
-        var points = SweepExpander.Expand(tree);
-        var errors = new List<SpecError>();
-        var runs = new List<(ResolvedSpec Spec, SweepPoint Point)>();
-        foreach (var point in points)
-        {
-            try
-            {
-                runs.Add((validator.Validate(point.Tree, sourcePath), point));
-            }
-            catch (SpecException e)
-            {
-                var values = string.Join(", ", point.Values.Select(v => $"{v.Key}={SpecYamlWriter.Write(v.Value).Trim()}"));
-                errors.AddRange(e.Errors.Select(x => x with { Message = $"{x.Message} (sweep run {point.Index + 1}: {values})" }));
-            }
-        }
-        if (errors.Count > 0) throw new SpecException(errors.Distinct().ToList());
+        queue.Verify();
+        lineage?.Verify();
+    }
 
+    private SubmitResult Enqueue(SpecRuns checkedRuns, int priority)
+    {
+        var (tree, runs) = (checkedRuns.Tree, checkedRuns.Runs);
         // "sweep:" ids are lineage's sweep ids too.
         var sweepId = tree[SweepExpander.SweepKey] is null ? null : RunIds.New(SpecName(tree), "sweep:");
-        var queued = runs.Select(r =>
+        var queued = runs.Select(r => new QueuedRun { Id = RunIds.New(r.Spec.Spec.Name), Name = r.Spec.Spec.Name, SweepId = sweepId, SpecHash = r.Spec.Hash, Priority = priority }).ToList();
+        // Lineage first: the first write, so a store that fails it leaves nothing behind; and a run the
+        // service may start at once already has its record to update.
+        lineage?.Submitted(sweepId, SpecName(tree), queued.Zip(runs, (q, r) => (q, r.Spec)).ToList(), workspace);
+        foreach (var (run, r) in queued.Zip(runs))
         {
-            var id = RunIds.New(r.Spec.Spec.Name);
-            var folder = workspace.RunFolder(id);
+            var folder = workspace.RunFolder(run.Id);
             Directory.CreateDirectory(folder);
             AtomicFile.WriteAllText(new RunLayout(folder).Spec, r.Spec.ToYaml());
-            return new QueuedRun { Id = id, Name = r.Spec.Spec.Name, SweepId = sweepId, SpecHash = r.Spec.Hash, Priority = priority };
-        }).ToList();
-        // Lineage first: a run the service may start at once already has its record to update.
-        lineage?.Submitted(sweepId, SpecName(tree), queued.Zip(runs, (q, r) => (q, r.Spec)).ToList(), workspace);
+        }
         queue.Enqueue(queued);
         return new SubmitResult(sweepId, queued, null);
     }

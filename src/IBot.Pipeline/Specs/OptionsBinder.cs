@@ -54,6 +54,9 @@ public sealed class OptionsBinder
             {
                 property.SetValue(instance, converted);
                 CheckRange(property, converted, value.Location, Join(path, key.Value));
+                // [Required] text means some text, as DataAnnotations has it (AllowEmptyStrings is off by default).
+                if (property.GetCustomAttribute<RequiredAttribute>() is { AllowEmptyStrings: false } && property.PropertyType == typeof(string) && string.IsNullOrWhiteSpace((string?)converted))
+                    Error(value.Location, $"{Join(path, key.Value)} must not be empty");
             }
         }
         foreach (var (key, property) in properties)

@@ -34,8 +34,10 @@ public sealed class SpecCommandTests
         {
             var text = await File.ReadAllTextAsync(Path.Combine(RepoRoot, spec));
             var sets = new List<string>();
-            foreach (var key in new[] { "train", "eval_train", "eval_test" }.Where(k => text.Contains($"\n  {k}:", StringComparison.Ordinal)))
-                if (text.Contains("kind: image_folder") || (text.Contains("kind: idx") && !Directory.Exists("/usr/share/datasets/fashion-mnist")))
+            // Only the data sections the spec has: a --set on a missing one would create it without a kind.
+            var data = IBot.Pipeline.Specs.SpecComposer.Load(Path.Combine(RepoRoot, spec))["data"] as IBot.Pipeline.Specs.SpecMapping;
+            foreach (var key in new[] { "train", "eval_train", "eval_test" })
+                if (data?[key] is not null && (text.Contains("kind: image_folder") || (text.Contains("kind: idx") && !Directory.Exists("/usr/share/datasets/fashion-mnist"))))
                     sets.AddRange(["--set", $"data.{key}.path={standIn}"]);
             var console = new TestConsole().Width(300);
             var plugins = Path.Combine(RepoRoot, "plugins");

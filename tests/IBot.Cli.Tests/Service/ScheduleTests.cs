@@ -11,7 +11,7 @@ public sealed class ScheduleTests : IDisposable
     public async Task A_scheduled_spec_is_stored_fired_by_the_service_as_its_sweep_and_removed_through_the_cli()
     {
         var bad = kit.WriteSpec("bad.yaml", "schedule: \"every night\"");
-        var (code, output) = await kit.Cli("validate", bad);
+        var (code, output) = await ServiceTestKit.Command("validate", bad);
         Assert.Equal(2, code);
         Assert.True(output.Contains("bad.yaml:22:11: schedule: 'every night' is not a Quartz cron expression", StringComparison.Ordinal), output);
 

@@ -34,10 +34,13 @@ public sealed class ServiceTestKit : IDisposable
     }
 
     /// <summary><c>ibot ARGS --workspace WS</c> in this process; returns the exit code and output.</summary>
-    public async Task<(int Code, string Output)> Cli(params string[] args)
+    public Task<(int Code, string Output)> Cli(params string[] args) => Command([.. args, "--workspace", Workspace.Root]);
+
+    /// <summary><c>ibot ARGS</c>, exactly, in this process (for commands without a workspace, such as validate).</summary>
+    public static async Task<(int Code, string Output)> Command(params string[] args)
     {
         var console = new TestConsole().Width(400);
-        var code = await CliApp.RunAsync(console, [.. args, "--workspace", Workspace.Root], catalog: () => Catalog.Create([]));
+        var code = await CliApp.RunAsync(console, args, catalog: () => Catalog.Create([]));
         return (code, console.Output);
     }
 

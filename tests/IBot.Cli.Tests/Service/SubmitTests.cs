@@ -72,5 +72,24 @@ public sealed class SubmitTests : IDisposable
         Assert.All(all, r => Assert.Equal((RunState.Running, 1), (r.State, r.Attempts)));
     }
 
+    [Fact]
+    public async Task A_submitted_run_records_the_device_the_service_starts_it_on()
+    {
+        var id = Assert.Single(await kit.Submit(kit.WriteSpec("one.yaml"), "--set", "train.epochs=1"));
+        Assert.Null(kit.Lineage.GetRun(id)!.Device);
+        // The worker command line ibot serve starts for a run it claimed on a slot.
+        var (code, output) = await kit.Cli("run", "--resume", id, "--device", "cpu", "--json");
+        Assert.True(code == 0, output);
+        (code, output) = await kit.Cli("show", id, "--json");
+        Assert.True(code == 0, output);
+        using var shown = JsonDocument.Parse(output);
+        Assert.Equal("cpu", shown.RootElement.GetProperty("run").GetProperty("device").GetString());
+        Assert.Equal("started on cpu", shown.RootElement.GetProperty("run").GetProperty("history")[1].GetProperty("reason").GetString());
+        (code, output) = await kit.Cli("runs", "--where", "device = 'cpu'", "--json");
+        Assert.True(code == 0, output);
+        using var listed = JsonDocument.Parse(output);
+        Assert.Equal(id, Assert.Single(listed.RootElement.GetProperty("runs").EnumerateArray()).GetProperty("id").GetString());
+    }
+
     public void Dispose() => kit.Dispose();
 }

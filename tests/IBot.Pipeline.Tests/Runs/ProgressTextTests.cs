@@ -21,7 +21,7 @@ public class ProgressTextTests
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero));
         var text = new ProgressText(clock);
-        text.Started(epochs: 2, iterationsPerEpoch: 100, startEpoch: 0);
+        text.Started(epochs: 2, iterationsPerEpoch: 100, startEpoch: 0, startIteration: 0);
         // Set-up and the initial evaluation: ten minutes that say nothing about a step's cost.
         clock.Now += TimeSpan.FromMinutes(10);
         Assert.EndsWith("ETA --:--:--", text.Step(Report(0, 9, 100)));
@@ -35,7 +35,7 @@ public class ProgressTextTests
     {
         var clock = new ManualClock(DateTimeOffset.UnixEpoch);
         var text = new ProgressText(clock);
-        text.Started(epochs: 300, iterationsPerEpoch: 1000, startEpoch: 299);
+        text.Started(epochs: 300, iterationsPerEpoch: 1000, startEpoch: 299, startIteration: 299_000);
         text.Step(Report(299, 99, 1000));
         clock.Now += TimeSpan.FromSeconds(100);
         Assert.EndsWith("ETA 00:13:20", text.Step(Report(299, 199, 1000)));

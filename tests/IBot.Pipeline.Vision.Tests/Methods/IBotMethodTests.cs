@@ -22,7 +22,7 @@ public sealed class IBotMethodTests : IDisposable
     {
         public List<StepReport> Steps { get; } = [];
         public List<EvaluationReport> Evaluations { get; } = [];
-        public void Started(int epochs, int iterationsPerEpoch, int startEpoch) { }
+        public void Started(int epochs, int iterationsPerEpoch, int startEpoch, long startIteration) { }
         public void Step(StepReport report)
         {
             Steps.Add(report);

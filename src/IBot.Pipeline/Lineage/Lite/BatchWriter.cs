@@ -43,6 +43,11 @@ internal sealed class BatchWriter(LiteDatabase db)
             var doc = Touch(change.RunId);
             AddStatus(doc, change);
             columns.Set("status", doc["ordinal"].AsInt32, LineageValue.Of(doc["status"].AsString));
+            if (change.Device is { } device)
+            {
+                doc["device"] = device;
+                columns.Set("device", doc["ordinal"].AsInt32, LineageValue.Of(device));
+            }
         }
 
         var artifacts = db.GetCollection("artifacts");

@@ -38,6 +38,7 @@ public static class LiteDocuments
             ["_id"] = r.Id, ["ordinal"] = ordinal, ["name"] = r.Name, ["kind"] = r.Kind.ToString().ToLowerInvariant(),
             ["spec"] = r.SpecHash, ["created"] = Time(r.Created), ["sweep"] = Text(r.Sweep), ["device"] = Text(r.Device),
             ["folder"] = Text(r.Folder), ["reuse_key"] = Text(r.ReuseKey), ["datasets"] = new BsonArray(r.Datasets.Select(d => new BsonValue(d))),
+            ["data_roles"] = new BsonDocument(r.DataRoles.ToDictionary(p => p.Key, p => new BsonValue(p.Value))),
             ["params"] = parameters, ["metrics"] = new BsonDocument(), ["history"] = new BsonArray(),
             ["environment"] = r.Environment is { } e ? new BsonDocument
             {
@@ -83,6 +84,8 @@ public static class LiteDocuments
                 : null,
         };
         foreach (var (k, v) in d["params"].AsDocument) run.Params[k] = Value(v);
+        if (d["data_roles"] is BsonDocument roles)
+            foreach (var (role, dataset) in roles) run.DataRoles[role] = dataset.AsString;
         foreach (var (k, v) in d["metrics"].AsDocument) run.Metrics[k] = Summary(v.AsDocument);
         return run;
     }

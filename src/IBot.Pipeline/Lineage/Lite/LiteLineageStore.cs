@@ -8,7 +8,7 @@ namespace IBot.Pipeline.Lineage.Lite;
 
 /// <summary>
 /// The lineage store in one LiteDB file (<c>&lt;workspace&gt;/lineage.db</c>). Every call is one
-/// unit of work: take the cross-process <see cref="StoreLock"/>, open the file, check the schema,
+/// unit of work: take the cross-process <see cref="Storage.StoreLock"/>, open the file, check the schema,
 /// do the work in a transaction, close. Nothing stays open between calls, so any number of
 /// processes (runs, the CLI's queries, the service) share the file safely; the price is an open
 /// per call (about a millisecond; see <c>ibot bench lineage</c>).

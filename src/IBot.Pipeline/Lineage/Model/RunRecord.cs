@@ -21,8 +21,13 @@ public sealed class RunRecord
     public string? Folder { get; init; }
     public EnvironmentInfo? Environment { get; init; }
 
-    /// <summary>Ids of the <see cref="DatasetFingerprint"/>s it read.</summary>
+    /// <summary>Ids of the <see cref="DatasetFingerprint"/>s it read, each once.</summary>
     public List<string> Datasets { get; init; } = [];
+
+    /// <summary>Which data each role of the spec read (<c>train</c>, <c>eval_train</c>, <c>eval_test</c> → dataset
+    /// id): two roles may read the same data, one fingerprint, and neither role is lost. Empty for runs
+    /// recorded before roles were kept; their dataset records carry one role each.</summary>
+    public SortedDictionary<string, string> DataRoles { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>The resolved spec's leaves by dotted key (<c>train.optimizer.lr</c>, <c>masking.ratio.1</c>).</summary>
     public SortedDictionary<string, LineageValue> Params { get; init; } = new(StringComparer.Ordinal);

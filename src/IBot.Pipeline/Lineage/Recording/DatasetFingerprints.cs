@@ -43,6 +43,13 @@ public static class DatasetFingerprints
         return result;
     }
 
+    /// <summary>The distinct datasets of <paramref name="fingerprints"/>, for <see cref="RunRecord.Datasets"/>.</summary>
+    public static List<string> Ids(IEnumerable<DatasetFingerprint> fingerprints) => fingerprints.Select(d => d.Id).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Role → dataset id, for <see cref="RunRecord.DataRoles"/>: every role, also when two read the same data.</summary>
+    public static SortedDictionary<string, string> Roles(IEnumerable<DatasetFingerprint> fingerprints) =>
+        new(fingerprints.ToDictionary(d => d.Role, d => d.Id), StringComparer.Ordinal);
+
     private static List<(string Name, long Size)>? Listing(string path)
     {
         if (File.Exists(path)) return [(Path.GetFileName(path), new FileInfo(path).Length)];

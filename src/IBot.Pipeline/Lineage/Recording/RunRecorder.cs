@@ -1,4 +1,5 @@
 using IBot.Pipeline.Lineage.Model;
+using IBot.Pipeline.Storage;
 
 namespace IBot.Pipeline.Lineage.Recording;
 
@@ -6,17 +7,21 @@ namespace IBot.Pipeline.Lineage.Recording;
 /// Records one run in the lineage store as it happens: its start (spec, data, environment),
 /// status changes, training metrics (buffered, written at each epoch end and at the finish),
 /// checkpoints with their SHA-256, evaluations linked to the checkpoint they measured, and how it
-/// ended. A write that fails is reported through <c>warn</c> and the run goes on: losing a
-/// lineage entry is better than killing a day-long run.
+/// ended. The start is the run's first write and throws when the store fails it: the run has not
+/// started, and the caller refuses it. A later write that fails is reported through <c>warn</c> and the
+/// run goes on: losing a lineage entry is better than killing a day-long run. A store found damaged
+/// then gets no more writes from this run (it is left as it is); one that was only busy gets the next.
 /// </summary>
 public sealed class RunRecorder(ILineageStore store, string runId, Action<string> warn)
 {
     private readonly List<MetricPoint> pending = [];
     private (string Id, int Epoch)? lastCheckpoint;
+    private bool storeFailed;
 
     public string RunId => runId;
 
-    /// <summary>A new run: its record (with its first status), spec, data fingerprints and their relations.</summary>
+    /// <summary>A new run: its record (with its first status), spec, data fingerprints and their relations.
+    /// Throws the store's exception when they cannot be recorded.</summary>
     public void Start(RunRecord run, SpecRecord spec, IReadOnlyList<DatasetFingerprint> datasets, ArtifactRecord? input = null)
     {
         var batch = new LineageBatch();
@@ -31,28 +36,29 @@ public sealed class RunRecorder(ILineageStore store, string runId, Action<string
             batch.Artifacts.Add(input);
             lastCheckpoint = (input.Id, 0);
         }
-        Write(batch);
+        store.Write(batch);
     }
 
-    /// <summary>A run the queue knew (queued by <c>ibot submit</c>, or interrupted) started by the service on <paramref name="device"/>.</summary>
-    public void Started(string device)
-    {
-        var batch = new LineageBatch();
-        batch.StatusChanges.Add(new StatusChange(runId, RunState.Running, DateTime.UtcNow, $"started on {device}"));
-        Write(batch);
-    }
+    /// <summary>A run recorded before it started (queued by <c>ibot submit</c>, or interrupted) starts on
+    /// <paramref name="device"/>. Throws the store's exception when that cannot be recorded.</summary>
+    public void Running(string device, string reason) =>
+        store.Write(new LineageBatch { StatusChanges = { new StatusChange(runId, RunState.Running, DateTime.UtcNow, reason, device) } });
 
-    /// <summary>A run continued from its checkpoint: running again, and the checkpoint it resumed from.</summary>
-    public void Resume(string checkpointPath, int epoch)
+    /// <summary>A run continued from its checkpoint: running again, and the checkpoint it resumed from,
+    /// made after <paramref name="epoch"/> epochs and <paramref name="iteration"/> more steps (0 at an
+    /// epoch's end; more when the run was stopped in the middle of an epoch).</summary>
+    public void Resume(string checkpointPath, int epoch, int iteration = 0)
     {
         var batch = new LineageBatch();
         var artifact = Artifact(checkpointPath, "checkpoint", epoch);
-        batch.StatusChanges.Add(new StatusChange(runId, RunState.Running, DateTime.UtcNow, $"resumed after epoch {epoch}"));
+        var reason = iteration == 0 ? $"resumed after epoch {epoch}" : $"resumed in epoch {epoch + 1} after iteration {iteration}";
+        batch.StatusChanges.Add(new StatusChange(runId, RunState.Running, DateTime.UtcNow, reason));
         if (artifact is not null)
         {
             batch.Artifacts.Add(artifact);
             batch.Relations.Add(new Relation(artifact.Id, RelationKinds.Resumes, runId));
-            lastCheckpoint = (artifact.Id, epoch);
+            // Only an end-of-epoch checkpoint holds the weights an evaluation of that epoch measures.
+            if (iteration == 0) lastCheckpoint = (artifact.Id, epoch);
         }
         Write(batch);
     }
@@ -133,11 +139,17 @@ public sealed class RunRecorder(ILineageStore store, string runId, Action<string
 
     private void Write(LineageBatch batch)
     {
+        if (storeFailed) return;
         try
         {
             store.Write(batch);
         }
-        catch (Exception e) when (e is LineageStoreException or IOException or ArgumentException or UnauthorizedAccessException)
+        catch (StoreException e) when (!e.Transient)
+        {
+            storeFailed = true;
+            warn($"lineage: not recorded, and nothing more of this run will be ({e.Message})");
+        }
+        catch (Exception e) when (e is StoreException or IOException or ArgumentException or UnauthorizedAccessException)
         {
             warn($"lineage: not recorded ({e.Message})");
         }

@@ -1,8 +1,8 @@
-namespace IBot.Pipeline.Lineage.Lite;
+namespace IBot.Pipeline.Storage;
 
 /// <summary>
-/// Exclusive access to the lineage database across processes and threads: an open of
-/// <c>lineage.db.lock</c> with <see cref="FileShare.None"/>, which .NET maps to <c>flock(LOCK_EX)</c> on
+/// Exclusive access to a store's database across processes and threads: an open of its
+/// <c>.lock</c> file with <see cref="FileShare.None"/>, which .NET maps to <c>flock(LOCK_EX)</c> on
 /// Linux (and a share-mode lock on Windows). The kernel drops the lock when its holder exits or
 /// crashes, so a killed run never leaves the database locked.
 /// </summary>
@@ -12,7 +12,8 @@ public sealed class StoreLock : IDisposable
 
     private StoreLock(FileStream stream) => this.stream = stream;
 
-    public static StoreLock Acquire(string path, TimeSpan timeout)
+    /// <summary>The lock, or null when another holder kept it for <paramref name="timeout"/>.</summary>
+    public static StoreLock? TryAcquire(string path, TimeSpan timeout)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var wait = 1;
@@ -29,9 +30,9 @@ public sealed class StoreLock : IDisposable
                 Thread.Sleep(Random.Shared.Next(wait, 2 * wait + 1));
                 wait = Math.Min(wait * 2, 20);
             }
-            catch (IOException e)
+            catch (IOException) when (File.Exists(path))
             {
-                throw new LineageStoreException($"the lineage database is busy: {path} stayed locked for {timeout.TotalSeconds:F0} s", e);
+                return null;
             }
         }
     }
