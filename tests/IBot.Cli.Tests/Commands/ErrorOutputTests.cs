@@ -91,7 +91,7 @@ public sealed class ErrorOutputTests : IDisposable
         Assert.Equal(2, code);
         using var json = JsonDocument.Parse(output);
         var errors = json.RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
-        Assert.Equal($"{errors.Count} errors in the spec", json.RootElement.GetProperty("error").GetString());
+        Assert.Equal($"{errors.Count} error{(errors.Count == 1 ? "" : "s")} in the spec", json.RootElement.GetProperty("error").GetString());
         Assert.Contains(errors, e => e.Contains("bad.yaml:16:11: train.epochs = -1 is out of range", StringComparison.Ordinal));
         Assert.Contains("bad.yaml:16:11: train.epochs = -1 is out of range", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Workspace));

@@ -53,15 +53,15 @@ public sealed class ValidateTests : IDisposable
     }
 
     [Theory]
-    [InlineData("name: \"\"")]
-    [InlineData("name: \"  \"")]
-    [InlineData("name: ~")]
-    public async Task An_empty_name_is_invalid(string name)
+    [InlineData("name: \"\"", "name must not be empty")]
+    [InlineData("name: \"  \"", "name must not be empty")]
+    [InlineData("name: ~", "name cannot be null; expected a string")]
+    public async Task An_empty_name_is_invalid(string name, string message)
     {
         var spec = Spec("nameless.yaml", TinySpec.Replace("name: tiny validate", name));
         var (code, errors) = await Ibot("validate", spec);
         Assert.Equal(2, code);
-        Assert.Contains($"{spec}:1:7: name must not be empty", errors, StringComparison.Ordinal);
+        Assert.Contains($"{spec}:1:7: {message}", errors, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);

@@ -18,7 +18,7 @@ public sealed partial class CliInputFuzzTests(ITestOutputHelper output) : IDispo
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    [GeneratedRegex(@"^(\d+ errors?|.+:\d+:\d+: .+|.+: valid \(spec hash [0-9a-f]+\))$")]
+    [GeneratedRegex(@"^(error: \d+ errors? in the spec|.+:\d+:\d+: .+|.+: valid \(spec hash [0-9a-f]+; \d+ runs?\))$")]
     private static partial Regex AllowedLine();
 
     [Fact]
