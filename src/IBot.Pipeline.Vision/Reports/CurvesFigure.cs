@@ -61,9 +61,14 @@ public static partial class CurvesFigure
         var epochs = log.Steps.Select(s => s.Epochs).ToArray();
         var loss = Panel("Training loss", "loss");
         Line(loss, epochs, log.Steps.Select(s => s.Loss), "total");
-        // Every term and part the run logged (loss_<term>, loss_<term>_<part>), labelled without the prefix.
+        // Every term and part the run logged (loss_<term>, loss_<term>_<part>), labelled without the prefix;
+        // a term that is the total (the only objective, weight 1) would only hide the total's line.
         foreach (var name in log.Steps.SelectMany(s => s.Losses.Keys).Where(k => k != "loss").Distinct())
-            Line(loss, epochs, log.Steps.Select(s => s.Losses.GetValueOrDefault(name, double.NaN)), name["loss_".Length..]);
+        {
+            var values = log.Steps.Select(s => s.Losses.GetValueOrDefault(name, double.NaN)).ToArray();
+            if (values.Zip(log.Steps, (v, s) => v == s.Loss).All(same => same)) continue;
+            Line(loss, epochs, values, name["loss_".Length..]);
+        }
         loss.ShowLegend(Edge.Right); // beside the data: the curves' ends are what one reads
         yield return loss;
 
