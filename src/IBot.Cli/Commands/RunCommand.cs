@@ -60,7 +60,7 @@ public sealed class RunCommand(IAnsiConsole console, ErrorConsole errors, RunWor
         if (run.Reused is { } earlier) return Reused(settings, earlier);
 
         if (!settings.Json)
-            console.MarkupLineInterpolated($"[bold]{run.RunId}[/] on {run.Device}: {run.Spec.Spec.Name} ({run.Spec.Hash[..12]}) -> {run.Layout.Root}");
+            Say($"[bold]{run.RunId}[/] on {run.Device}: {run.Spec.Spec.Name} ({run.Spec.Hash[..12]}) -> {run.Layout.Root}");
         // A live progress bar on terminals; plain log lines when piped or in CI.
         var interactive = console.Profile.Capabilities.Interactive && !settings.Json;
         var bar = new ProgressBarObserver();
@@ -75,6 +75,14 @@ public sealed class RunCommand(IAnsiConsole console, ErrorConsole errors, RunWor
                 })
             : worker.Execute(run, display, cancellationToken);
         return Report(settings, run, outcome);
+    }
+
+    /// <summary>A line with markup on a terminal; plain and unwrapped when piped (logs and scripts read whole lines).</summary>
+    private void Say(FormattableString markup)
+    {
+        if (console.Profile.Capabilities.Interactive) console.MarkupLineInterpolated(markup);
+        else JsonOutput.Line(console, Markup.Remove(string.Format(CultureInfo.InvariantCulture, markup.Format,
+            markup.GetArguments().Select(a => (object)Markup.Escape(Convert.ToString(a, CultureInfo.InvariantCulture) ?? "")).ToArray())));
     }
 
     /// <summary>A line above the progress display (or plain, when there is none).</summary>
@@ -92,9 +100,9 @@ public sealed class RunCommand(IAnsiConsole console, ErrorConsole errors, RunWor
             JsonOutput.Write(console, new { RunId = earlier.Id, Status = "completed", Reused = true, Folder = earlier.Folder, Metrics = metrics });
         else
         {
-            console.MarkupLineInterpolated($"[green]reused {earlier.Id}[/]: a completed run with the same canonical inputs (spec sections, data, input weights); nothing was run");
+            Say($"[green]reused {earlier.Id}[/]: a completed run with the same canonical inputs (spec sections, data, input weights); nothing was run");
             foreach (var (name, value) in metrics.Where(m => !m.Key.StartsWith("loss", StringComparison.Ordinal) && m.Key is not ("lr" or "images_per_second")).OrderBy(m => m.Key, StringComparer.Ordinal))
-                console.MarkupLineInterpolated($"  {name} = {value.ToString("F2", CultureInfo.InvariantCulture)}");
+                Say($"  {name} = {value.ToString("F2", CultureInfo.InvariantCulture)}");
         }
         return 0;
     }
@@ -107,9 +115,9 @@ public sealed class RunCommand(IAnsiConsole console, ErrorConsole errors, RunWor
         else
         {
             var color = outcome.Status == RunState.Completed ? "green" : "red";
-            console.MarkupLineInterpolated($"[{color}]{run.RunId}: {status}[/]{(outcome.Reason is null ? "" : " - " + outcome.Reason)}");
+            Say($"[{color}]{run.RunId}: {status}[/]{(outcome.Reason is null ? "" : " - " + outcome.Reason)}");
             foreach (var (name, value) in outcome.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
-                console.MarkupLineInterpolated($"  {name} = {value.ToString("F2", CultureInfo.InvariantCulture)}");
+                Say($"  {name} = {value.ToString("F2", CultureInfo.InvariantCulture)}");
         }
         return outcome.Status == RunState.Completed ? 0 : 1;
     }
