@@ -26,7 +26,7 @@ public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
     public (Tensor Tokens, long H, long W) Forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var x = proj.call(images);                                    // (B, C, h, w)
+        var x = Autocast.Full(Autocast.Conv2d(proj, images));         // (B, C, h, w), float32 for the norm
         var (h, w) = (x.shape[2], x.shape[3]);
         x = x.flatten(2).transpose(1, 2);                             // (B, h·w, C)
         if (norm is not null) x = norm.call(x);

@@ -41,7 +41,7 @@ public sealed class PatchMerging : nn.Module<Tensor, Tensor>
         // (B, h2, row offset, w2, column offset, C) → (B, h2, w2, column offset, row offset, C):
         // the channel blocks then come in the order (0,0), (1,0), (0,1), (1,1).
         var merged = grid.view(b, h2, 2, w2, 2, c).permute(0, 1, 3, 4, 2, 5).reshape(b, h2 * w2, 4 * c);
-        return (reduction.call(norm.call(merged)).MoveToOuterDisposeScope(), h2, w2);
+        return (Autocast.Full(Dense.Apply(reduction, norm.call(merged))).MoveToOuterDisposeScope(), h2, w2);
     }
 
     protected override void Dispose(bool disposing)

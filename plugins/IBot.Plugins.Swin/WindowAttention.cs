@@ -48,14 +48,14 @@ public sealed class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
         var bias = RelativePositionBias().unsqueeze(0);               // (1, heads, N, N)
         Tensor y;
         if (mask is null)
-            y = nn.functional.scaled_dot_product_attention(q, k, v, bias);
+            y = Autocast.Attention(q, k, v, bias);
         else
         {
             // One (nW·heads, N, N) mask for every image: windows and heads share the kernel's head axis.
             var (windows, d) = (mask.shape[0], q.shape[3]);
             var images = q.shape[0] / windows;
             var combined = bias.add(mask.to(bias.dtype).unsqueeze(1), Scalars.One).reshape(1, windows * numHeads, tokens, tokens);
-            y = nn.functional.scaled_dot_product_attention(
+            y = Autocast.Attention(
                 q.reshape(images, windows * numHeads, tokens, d),
                 k.reshape(images, windows * numHeads, tokens, d),
                 v.reshape(images, windows * numHeads, tokens, d),
@@ -71,7 +71,7 @@ public sealed class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         var (q, k, v) = Split(x);
         using var scaleScalar = scale.ToScalar();
-        var logits = q.mul(scaleScalar).matmul(k.transpose(-2, -1)).add(RelativePositionBias().unsqueeze(0), Scalars.One);
+        var logits = Autocast.Full(Autocast.MatMul(q.mul(scaleScalar), k.transpose(-2, -1))).add(RelativePositionBias().unsqueeze(0), Scalars.One);
         if (mask is not null)
         {
             var windows = mask.shape[0];
@@ -80,7 +80,7 @@ public sealed class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
                 .view(-1, numHeads, tokens, tokens);
         }
         var weights = logits.softmax(-1);
-        return (Merge(weights.matmul(v), x).MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
+        return (Merge(Autocast.MatMul(weights, v), x).MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
     }
 
     /// <summary>B = table[index], (heads, N, N).</summary>

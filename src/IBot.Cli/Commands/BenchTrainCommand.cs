@@ -42,6 +42,11 @@ public sealed class BenchTrainCommand(IAnsiConsole console, IBot.Pipeline.Compon
         [DefaultValue(3)]
         public int Steps { get; init; } = 3;
 
+        [CommandOption("--precision <P>")]
+        [Description("Recipes only: fp32, bf16 or fp16 (with --spec, use --set train.precision=...).")]
+        [DefaultValue("fp32")]
+        public string Precision { get; init; } = "fp32";
+
         [CommandOption("--warmup <N>")]
         [Description("Untimed steps first: .NET compiles hot code again, optimised, during the first seconds, and allocator and kernel caches fill.")]
         [DefaultValue(3)]
@@ -50,6 +55,8 @@ public sealed class BenchTrainCommand(IAnsiConsole console, IBot.Pipeline.Compon
         public override ValidationResult Validate() =>
             Batch <= 0 || Steps <= 0 ? ValidationResult.Error("--batch and --steps must be positive")
             : Warmup < 0 ? ValidationResult.Error("--warmup must be 0 or more")
+            : !Enum.TryParse<Precision>(Precision, ignoreCase: true, out _) || int.TryParse(Precision, out _) ? ValidationResult.Error($"unknown precision '{Precision}'; expected fp32, bf16 or fp16")
+            : Spec is not null && Precision != "fp32" ? ValidationResult.Error("--precision is for recipes; with --spec, use --set train.precision=" + Precision)
             : BenchSettings.ParseRecipes(Recipe) is null ? ValidationResult.Error($"unknown recipe '{Recipe}'; expected paper, quickstart or all")
             : !DeviceSpec.TryParse(Device, out _) ? ValidationResult.Error($"'{Device}' is not a device; expected cpu, cuda or cuda:N")
             : ValidationResult.Success();
@@ -65,7 +72,7 @@ public sealed class BenchTrainCommand(IAnsiConsole console, IBot.Pipeline.Compon
         }
         var device = TorchDevices.Of(spec);
         var results = BenchSettings.ParseRecipes(settings.Recipe)!
-            .Select(r => TrainBenchmark.Run(r, device, settings.Batch, settings.Steps, settings.Warmup))
+            .Select(r => TrainBenchmark.Run(r, device, settings.Batch, settings.Steps, settings.Warmup, Enum.Parse<Precision>(settings.Precision, ignoreCase: true)))
             .ToList();
         JsonOutput.Write(console, results);
         return 0;

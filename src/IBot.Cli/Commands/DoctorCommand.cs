@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Vision.Runtime;
 using Spectre.Console;
@@ -38,6 +39,9 @@ public sealed class DoctorCommand(IAnsiConsole console) : Command<DoctorCommand.
             rows.Add(("torch threads", $"{TorchEnvironment.Threads} intra-op, {TorchEnvironment.InteropThreads} inter-op"));
             var cuda = TorchEnvironment.CudaDeviceCount;
             rows.Add(("CUDA devices", cuda == 0 ? "none" : string.Join(", ", Enumerable.Range(0, cuda).Select(i => $"cuda:{i}"))));
+            rows.Add(("CPU precisions", PrecisionReport.CpuUnits()));
+            rows.Add(("CPU matmul 512³", PrecisionReport.Measured(DeviceSpec.Cpu)));
+            for (var i = 0; i < cuda; i++) rows.Add(($"cuda:{i} matmul 512³", PrecisionReport.Measured(DeviceSpec.Cuda(i))));
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException)
         {

@@ -1,3 +1,4 @@
+using IBot.Pipeline.Abstractions.Runtime;
 using System.ComponentModel;
 using IBot.Pipeline.Components;
 using IBot.Pipeline.Specs;
@@ -19,7 +20,7 @@ public class SpecSettings : CommandSettings
 }
 
 /// <summary><c>ibot validate</c>: every problem of a spec and of every run of its sweep, each as file:line:col: message.</summary>
-public sealed class ValidateCommand(IAnsiConsole console, Output.ErrorConsole errors, ComponentCatalog catalog) : Command<ValidateCommand.Settings>
+public sealed class ValidateCommand(IAnsiConsole console, Output.ErrorConsole errors, ComponentCatalog catalog, IRuntimeInfo runtime) : Command<ValidateCommand.Settings>
 {
     public sealed class Settings : SpecSettings
     {
@@ -36,6 +37,8 @@ public sealed class ValidateCommand(IAnsiConsole console, Output.ErrorConsole er
             var checkedRuns = SpecRuns.Validate(new SpecValidator(catalog), settings.Spec, settings.Set);
             var hash = checkedRuns.Spec.Hash;
             var runs = checkedRuns.Runs.Count;
+            // Valid, but worth a line on this machine's default device (e.g. a precision its CPU emulates).
+            foreach (var advice in checkedRuns.Spec.Advice(runtime.DefaultDevice)) errors.Warning(advice);
             if (settings.Json) Output.JsonOutput.Write(console, new { Valid = true, Errors = Array.Empty<string>(), Hash = hash, Runs = runs });
             else console.MarkupLineInterpolated($"[green]{settings.Spec}: valid[/] (spec hash {hash[..12]}; {runs} run{(runs == 1 ? "" : "s")})");
             return 0;

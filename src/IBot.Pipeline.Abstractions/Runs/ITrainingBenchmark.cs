@@ -11,4 +11,4 @@ public interface ITrainingBenchmark
 /// summed over the timed steps), beside the machine's fp32 matmul speed measured before and after.</summary>
 public sealed record SpecTrainBenchmarkResult(string Spec, string Device, int Threads, int BatchSize, int Steps,
     double ImagesPerSecond, double MedianStepImagesPerSecond, double DataWaitSeconds, double ForwardSeconds, double BackwardSeconds, double OptimizerSeconds, double EmaSeconds,
-    double MatmulGflops);
+    double MatmulGflops, string Precision = "fp32", double MatmulBf16Gflops = 0);

@@ -24,8 +24,14 @@ public static class StochasticDepth
     /// <summary>
     /// x + branch, or with stochastic depth x + branch · scale (scale shaped to broadcast over the
     /// sample's rows). The reference computes branch / keep · mask, then adds; one fused addcmul saves
-    /// two passes over the activations (and their backward), at most one rounding apart.
+    /// two passes over the activations (and their backward), at most one rounding apart. A branch
+    /// computed in a reduced type (<see cref="Autocast"/>) is promoted to x's type first, as
+    /// PyTorch promotes a float32 + bfloat16 sum: the residual stream stays in full precision.
     /// </summary>
-    public static Tensor AddBranch(Tensor x, Tensor branch, Tensor? scale) =>
-        scale is null ? x.add(branch, Scalars.One) : x.addcmul(branch, scale, Scalars.One);
+    public static Tensor AddBranch(Tensor x, Tensor branch, Tensor? scale)
+    {
+        if (branch.dtype == x.dtype) return scale is null ? x.add(branch, Scalars.One) : x.addcmul(branch, scale, Scalars.One);
+        using var promoted = branch.to(x.dtype);
+        return scale is null ? x.add(promoted, Scalars.One) : x.addcmul(promoted, scale, Scalars.One);
+    }
 }

@@ -11,13 +11,16 @@ namespace IBot.Pipeline.Vision.Benchmarks;
 /// </summary>
 public static class MatmulCeiling
 {
-    public static double Measure(Device device, int size = 1024, int bursts = 9, double burstSeconds = 0.1)
+    /// <summary>Median GFLOP/s of size³ products on <paramref name="device"/> over <paramref name="bursts"/>
+    /// bursts of <paramref name="burstSeconds"/> each, in <paramref name="dtype"/> (float32 by default;
+    /// bfloat16 or float16 for the speed of mixed precision's products).</summary>
+    public static double Measure(Device device, int size = 1024, int bursts = 9, double burstSeconds = 0.1, ScalarType dtype = ScalarType.Float32)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(bursts, 1);
         using var scope = NewDisposeScope();
-        var a = randn(size, size, device: device);
-        var b = randn(size, size, device: device);
+        var a = randn(size, size, device: device).to(dtype);
+        var b = randn(size, size, device: device).to(dtype);
         var sync = device.type == TorchSharp.DeviceType.CUDA ? () => cuda.synchronize() : (Action)(() => { });
         for (var i = 0; i < 3; i++) a.mm(b).Dispose();
         sync();

@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Runs;
 using IBot.Pipeline.Vision.Components;
@@ -38,12 +39,12 @@ public sealed record Recipe(string Name, MultiCropOptions Crops, VitOptions Vit,
 
     /// <summary>The components of a run of this recipe (synthetic images of the source size, paper masks and
     /// schedules), so benchmarks build networks exactly as runs do.</summary>
-    public RunComponents ToComponents(int batchSize)
+    public RunComponents ToComponents(int batchSize, Precision precision = Precision.Fp32)
     {
         var vit = new VitSpec { PatchSize = Vit.PatchSize, EmbedDim = Vit.EmbedDim, Depth = Vit.Depth, NumHeads = Vit.NumHeads, DropPath = Vit.DropPathRate, MlpRatio = Vit.MlpRatio };
         var head = new HeadSpec { OutDim = Head.OutDim, PatchOutDim = Head.PatchOutDim, Nlayers = Head.NLayers, HiddenDim = Head.HiddenDim, BottleneckDim = Head.BottleneckDim, Shared = Head.SharedHead, NormLastLayer = Head.NormLastLayer };
         var loss = new IBotLossSpec { Head = "ibot", TeacherTemp = new TemperatureSpec { WarmupEpochs = 1 } };
-        var method = MethodOptions(batchSize);
+        var method = MethodOptions(batchSize, precision);
         return new RunComponents
         {
             Method = new PlannedComponent("train", "ibot", new IBotMethod(method), method),
@@ -57,8 +58,9 @@ public sealed record Recipe(string Name, MultiCropOptions Crops, VitOptions Vit,
     }
 
     /// <summary>The training options of a recipe's benchmark: the paper's schedules, no warm-up or freezing.</summary>
-    public static IBotMethodOptions MethodOptions(int batchSize) => new()
+    public static IBotMethodOptions MethodOptions(int batchSize, Precision precision = Precision.Fp32) => new()
     {
+        Precision = precision,
         Epochs = 2,
         BatchSize = batchSize,
         Optimizer = new OptimizerSection { Lr = 5e-4, MinLr = 1e-6, WarmupEpochs = 0, WeightDecay = [0.04, 0.4] },

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IBot.Pipeline.Abstractions.Runs;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Methods;
 using IBot.Pipeline.Vision.Train;
 using static TorchSharp.torch;
@@ -10,7 +11,8 @@ namespace IBot.Pipeline.Vision.Benchmarks;
 /// working ahead as in a run, timing data wait, forward, backward (with clipping), optimiser step
 /// and teacher EMA. The phase timing synchronises the device, so the total is a little above a
 /// real run's. The machine's matmul speed (<see cref="MatmulCeiling"/>) is measured before and
-/// after the steps and reported as their mean, so that speeds from different sittings can be compared.</summary>
+/// after the steps and reported as their mean, so that speeds from different sittings can be compared;
+/// the bfloat16 matmul speed is measured after them, as the yardstick of a bf16 run.</summary>
 public static class SpecTrainBenchmark
 {
     public static SpecTrainBenchmarkResult Run(IBotMethod method, RunContext context, int steps, int warmup = 3)
@@ -51,9 +53,10 @@ public static class SpecTrainBenchmark
             throw new InvalidOperationException($"one epoch has {iteration} batches, fewer than the {warmup} warm-up steps");
         var seconds = timings.Total;
         var matmul = (matmulBefore + MatmulCeiling.Measure(device)) / 2;
+        var matmulBf16 = MatmulCeiling.Measure(device, dtype: ScalarType.BFloat16);
         return new SpecTrainBenchmarkResult(context.Name, device.ToString(), get_num_threads(), method.Options.BatchSize, timings.Steps,
             images / seconds, Median(stepImagesPerSecond), timings.DataWait, timings.Forward, timings.Backward, timings.OptimizerStep, timings.Ema,
-            matmul);
+            matmul, method.Options.Precision.Name(), matmulBf16);
     }
 
     /// <summary>The median step's speed: steady throughput, robust to a step slowed by something else on the machine.</summary>

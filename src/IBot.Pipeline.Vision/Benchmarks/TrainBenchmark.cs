@@ -1,4 +1,5 @@
 using TorchSharp;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Runtime;
 using System.Diagnostics;
 using IBot.Pipeline.Vision.Runs;
@@ -8,7 +9,8 @@ using static TorchSharp.torch;
 namespace IBot.Pipeline.Vision.Benchmarks;
 
 /// <summary>Training-step throughput of one recipe on one device.</summary>
-public sealed record TrainBenchmarkResult(string Recipe, string Device, int Threads, int BatchSize, int Steps, double SecondsPerStep, double ImagesPerSecond);
+public sealed record TrainBenchmarkResult(string Recipe, string Device, int Threads, int BatchSize, int Steps, double SecondsPerStep, double ImagesPerSecond,
+    string Precision, double MatmulGflops, double MatmulBf16Gflops);
 
 /// <summary>
 /// Speed of the full iBOT step (teacher and student forward, loss, backward, clipping, AdamW,
@@ -16,10 +18,10 @@ public sealed record TrainBenchmarkResult(string Recipe, string Device, int Thre
 /// </summary>
 public static class TrainBenchmark
 {
-    public static TrainBenchmarkResult Run(Recipe recipe, Device device, int batchSize, int steps, int warmup = 3)
+    public static TrainBenchmarkResult Run(Recipe recipe, Device device, int batchSize, int steps, int warmup = 3, Precision precision = Precision.Fp32)
     {
         var crops = recipe.Crops;
-        using var session = new IBotSession(recipe.ToComponents(batchSize), Recipe.MethodOptions(batchSize), 0, device);
+        using var session = new IBotSession(recipe.ToComponents(batchSize, precision), Recipe.MethodOptions(batchSize, precision), 0, device);
         var step = session.Step;
         session.Student.train();
         var (gridHeight, gridWidth) = session.MaskGrid;
@@ -43,6 +45,7 @@ public static class TrainBenchmark
 
         Time(warmup);
         var seconds = Time(steps);
-        return new TrainBenchmarkResult(recipe.Name, device.ToString(), get_num_threads(), batchSize, steps, seconds / steps, batchSize * steps / seconds);
+        return new TrainBenchmarkResult(recipe.Name, device.ToString(), get_num_threads(), batchSize, steps, seconds / steps, batchSize * steps / seconds,
+            precision.Name(), MatmulCeiling.Measure(device), MatmulCeiling.Measure(device, dtype: ScalarType.BFloat16));
     }
 }

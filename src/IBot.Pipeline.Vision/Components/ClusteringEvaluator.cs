@@ -1,14 +1,23 @@
+using IBot.Pipeline.Vision.Runtime;
+using IBot.Pipeline.Abstractions.Runtime;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Vision.Abstractions.Evaluation;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Eval;
 
 namespace IBot.Pipeline.Vision.Components;
 
-public sealed class ClusteringSpec : IPeriodicOptions
+public sealed class ClusteringSpec : IPeriodicOptions, IPrecisionOptions, IAdvisedOptions
 {
     [Range(0, 100_000), Description("Epochs between evaluations during training (1: every epoch, as the reference logs it); 0 = at the end only.")]
     public int Every { get; init; } = 1;
+
+    [Description("Arithmetic of the head's forward pass: fp32, bf16 or fp16 (its outputs are float32).")]
+    public Precision Precision { get; init; } = Precision.Fp32;
+
+    public IEnumerable<OptionError> Advise(DeviceSpec device) => PrecisionSupport.Advise(Precision, device);
 }
 
 /// <summary>

@@ -1,12 +1,16 @@
+using IBot.Pipeline.Vision.Runtime;
+using IBot.Pipeline.Abstractions.Runtime;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Vision.Abstractions.Evaluation;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Eval;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Components;
 
-public sealed class KnnSpec : IPeriodicOptions, IEvaluatedNetworkOptions, IValidatableOptions
+public sealed class KnnSpec : IPeriodicOptions, IEvaluatedNetworkOptions, IPrecisionOptions, IValidatableOptions, IAdvisedOptions
 {
     [Range(1, 10_000), Description("Neighbour counts; one result per k ([20] in the paper; 10 and 20 reported).")]
     public int[] K { get; init; } = [20];
@@ -20,10 +24,15 @@ public sealed class KnnSpec : IPeriodicOptions, IEvaluatedNetworkOptions, IValid
     [Range(0, 100_000), Description("Epochs between evaluations during training; 0 = at the end only.")]
     public int Every { get; init; }
 
+    [Description("Arithmetic of the feature extraction: fp32, bf16 or fp16 (the features themselves are float32).")]
+    public Precision Precision { get; init; } = Precision.Fp32;
+
     public IEnumerable<OptionError> Validate()
     {
         if (K.Length == 0) yield return new OptionError("k", "give at least one k");
     }
+
+    public IEnumerable<OptionError> Advise(DeviceSpec device) => PrecisionSupport.Advise(Precision, device);
 }
 
 /// <summary>

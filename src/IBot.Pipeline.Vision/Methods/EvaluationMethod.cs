@@ -2,6 +2,8 @@ using System.Diagnostics;
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Runs;
 using IBot.Pipeline.Vision.Checkpoints;
+using IBot.Pipeline.Vision.Abstractions.Evaluation;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Runs;
 
@@ -35,7 +37,7 @@ public sealed class EvaluationMethod(EvaluationMethodOptions options) : IRunMeth
         backbone.Module.eval();
         var size = pretrained.EvalSize > 0 ? pretrained.EvalSize : backbone.ImageSize;
         var transform = new EvalTransform(size, size);
-        var features = new BackboneFeatures(backbone, transform, device);
+        var features = new Dictionary<Precision, BackboneFeatures>();
         var metrics = new Dictionary<string, double>();
         context.Observer.Started(0, 0, 0, 0);
         context.Observer.Message($"evaluating {weightsPath} ({pretrained.Network} backbone, built for {backbone.ImageSize} px, evaluated at {size} px)");
@@ -43,7 +45,10 @@ public sealed class EvaluationMethod(EvaluationMethodOptions options) : IRunMeth
         {
             if (context.Cancellation.IsCancellationRequested)
                 return new RunOutcome(RunState.Cancelled, $"cancelled before {e.Name}", null, metrics, 0);
-            var evaluation = new VisionEvaluationContext(features, null, train, test, 0, context.Layout.Figures, context.Observer.Message, backbone, transform, device);
+            var precision = (e.Options as IPrecisionOptions)?.Precision ?? Precision.Fp32;
+            if (!features.TryGetValue(precision, out var extractor))
+                features[precision] = extractor = new BackboneFeatures(backbone, transform, device, precision: precision);
+            var evaluation = new VisionEvaluationContext(extractor, null, train, test, 0, context.Layout.Figures, context.Observer.Message, backbone, transform, device);
             var watch = Stopwatch.StartNew();
             IReadOnlyDictionary<string, double> result;
             try

@@ -62,7 +62,7 @@ public sealed class IBotMethod(IBotMethodOptions options) : IRunMethod, ITrainin
         var savedIteration = -1L;
         if (context.Resume && File.Exists(checkpointPath))
         {
-            var position = TrainingCheckpoint.Load(checkpointPath, student, teacher, session.Optimizer, session.Objectives);
+            var position = TrainingCheckpoint.Load(checkpointPath, student, teacher, session.Optimizer, session.Objectives, session.Step.Scaler);
             startEpoch = position.Epoch;
             startBatch = (int)(position.Iteration - (long)position.Epoch * ipe);
             savedIteration = position.Iteration;
@@ -85,7 +85,7 @@ public sealed class IBotMethod(IBotMethodOptions options) : IRunMethod, ITrainin
         }
 
         void Save(int epoch, long iteration) =>
-            TrainingCheckpoint.Save(checkpointPath, student, teacher, session.Optimizer, session.Objectives, new TrainingCheckpoint.Position(epoch, iteration), context.SpecYaml);
+            TrainingCheckpoint.Save(checkpointPath, student, teacher, session.Optimizer, session.Objectives, new TrainingCheckpoint.Position(epoch, iteration), context.SpecYaml, session.Step.Scaler);
 
         for (var epoch = startEpoch; epoch < s.Epochs; epoch++)
         {

@@ -1,15 +1,11 @@
+using IBot.Pipeline.Vision.Runtime;
+using IBot.Pipeline.Abstractions.Runtime;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 
 namespace IBot.Pipeline.Vision.Methods;
-
-public enum Precision
-{
-    Fp32,
-    Bf16,
-    Fp16,
-}
 
 public enum OptimizerKind
 {
@@ -39,7 +35,7 @@ public sealed class OptimizerSection
 }
 
 /// <summary>The <c>ibot</c> method's options: the spec's <c>train</c> section.</summary>
-public sealed class IBotMethodOptions : ITrainingOptions, IValidatableOptions
+public sealed class IBotMethodOptions : ITrainingOptions, IValidatableOptions, IAdvisedOptions
 {
     [Required, Range(1, 100_000), Description("Training epochs (800 in the paper for ViT-S).")]
     public int Epochs { get; init; }
@@ -59,7 +55,7 @@ public sealed class IBotMethodOptions : ITrainingOptions, IValidatableOptions
     [Range(0, 100_000), Description("Epochs during which the head's last layer is frozen (1).")]
     public int FreezeLastLayer { get; init; } = 1;
 
-    [Description("fp32 only for now: TorchSharp 0.107 has no autocast.")]
+    [Description("Arithmetic of the forward passes' matrix products: fp32, bf16 (bfloat16; fast on CPUs with AVX-512 BF16 or AMX and on GPUs) or fp16 (float16 with dynamic loss scaling; fast on GPUs only). Weights, optimiser, EMA teacher, norms, softmax and losses stay float32.")]
     public Precision Precision { get; init; } = Precision.Fp32;
 
     [Range(1, 1_000_000), Description("Iterations between logged metrics.")]
@@ -79,11 +75,11 @@ public sealed class IBotMethodOptions : ITrainingOptions, IValidatableOptions
 
     public IEnumerable<OptionError> Validate()
     {
-        if (Precision != Precision.Fp32)
-            yield return new OptionError("precision", $"{Precision.ToString().ToLowerInvariant()} is not available yet: TorchSharp 0.107 has no autocast, so mixed precision is not built; use fp32");
         if (Optimizer.WeightDecay.Length is 0 or > 2)
             yield return new OptionError("optimizer.weight_decay", "takes one value or [start, end]");
         if (Optimizer.WarmupEpochs > Epochs)
             yield return new OptionError("optimizer.warmup_epochs", $"{Optimizer.WarmupEpochs} exceeds epochs {Epochs}");
     }
+
+    public IEnumerable<OptionError> Advise(DeviceSpec device) => PrecisionSupport.Advise(Precision, device);
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Runs;
+using IBot.Pipeline.Vision.Abstractions.Evaluation;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Runs;
 using IBot.Pipeline.Vision.Train;
@@ -17,20 +19,27 @@ namespace IBot.Pipeline.Vision.Methods;
 internal sealed class TrainingEvaluations
 {
     private readonly RunContext context;
-    private readonly Dictionary<EvaluatedNetwork, (BackboneFeatures Features, BackboneFeatures HeadLogits, IBackbone Backbone)> networks;
+    private readonly Dictionary<(EvaluatedNetwork, Precision), (BackboneFeatures Features, BackboneFeatures HeadLogits, IBackbone Backbone)> networks = [];
+    private readonly IBotSession session;
     private readonly EvalTransform transform;
     private readonly Device device;
 
     public TrainingEvaluations(RunContext context, IBotSession session, Device device)
     {
         this.context = context;
+        this.session = session;
         this.device = device;
         transform = new EvalTransform(session.Crops.GlobalSize, session.Crops.GlobalSize);
-        networks = new()
-        {
-            [EvaluatedNetwork.Teacher] = (new(session.Teacher.Backbone, transform, device), BackboneFeatures.HeadLogits(session.Teacher, transform, device), session.Teacher.Backbone),
-            [EvaluatedNetwork.Student] = (new(session.Student.Backbone, transform, device), BackboneFeatures.HeadLogits(session.Student, transform, device), session.Student.Backbone),
-        };
+    }
+
+    /// <summary>The feature extractors of one network in one precision, made on first use.</summary>
+    private (BackboneFeatures Features, BackboneFeatures HeadLogits, IBackbone Backbone) Network(EvaluatedNetwork which, Precision precision)
+    {
+        if (networks.TryGetValue((which, precision), out var made)) return made;
+        var network = which == EvaluatedNetwork.Teacher ? session.Teacher : session.Student;
+        made = (new(network.Backbone, transform, device, precision: precision), BackboneFeatures.HeadLogits(network, transform, device, precision: precision), network.Backbone);
+        networks[(which, precision)] = made;
+        return made;
     }
 
     /// <summary>Runs the evaluators due after <paramref name="epoch"/> epochs; <paramref name="weightsFile"/> is the
@@ -47,7 +56,7 @@ internal sealed class TrainingEvaluations
         }
         foreach (var e in data.Evaluators.Where(e => e.Due(epoch, final)))
         {
-            var (features, headLogits, backbone) = networks[e.Network];
+            var (features, headLogits, backbone) = Network(e.Network, (e.Options as IPrecisionOptions)?.Precision ?? Precision.Fp32);
             var evaluation = new VisionEvaluationContext(features, headLogits, data.EvalTrainData, data.EvalTestData, epoch,
                 context.Layout.Figures, context.Observer.Message, backbone, transform, device);
             var watch = Stopwatch.StartNew();

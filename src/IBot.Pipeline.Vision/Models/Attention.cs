@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,7 +29,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (q, k, v, b, n, c) = Split(x);
-        var y = nn.functional.scaled_dot_product_attention(q, k, v); // (B, H, N, C/H)
+        var y = Autocast.Attention(q, k, v); // (B, H, N, C/H)
         return Dense.Apply(proj, y.transpose(1, 2).reshape(b, n, c)).MoveToOuterDisposeScope();
     }
 
@@ -38,9 +39,9 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (q, k, v, b, n, c) = Split(x);
-        var y = nn.functional.scaled_dot_product_attention(q, k, v);  // (B, H, N, C/H)
+        var y = Autocast.Attention(q, k, v);  // (B, H, N, C/H)
         var selected = y.transpose(1, 2).reshape(b * n, c).index_select(0, rows); // (R, C)
-        return proj.call(selected).MoveToOuterDisposeScope();
+        return Dense.Apply(proj, selected).MoveToOuterDisposeScope();
     }
 
     /// <summary>Output and the attention weights (B, H, N, N), computed as the reference does.</summary>
@@ -49,8 +50,9 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (q, k, v, b, n, c) = Split(x);
         using var scaleScalar = scale.ToScalar();
-        var attn = q.matmul(k.transpose(-2, -1)).mul(scaleScalar).softmax(-1); // (B, H, N, N)
-        var y = attn.matmul(v).transpose(1, 2).reshape(b, n, c);
+        // Products in the active precision, the softmax in float32 (as autocast does).
+        var attn = Autocast.Full(Autocast.MatMul(q, k.transpose(-2, -1))).mul(scaleScalar).softmax(-1); // (B, H, N, N)
+        var y = Autocast.MatMul(attn, v).transpose(1, 2).reshape(b, n, c);
         return (Dense.Apply(proj, y).MoveToOuterDisposeScope(), attn.MoveToOuterDisposeScope());
     }
 

@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,6 +14,7 @@ namespace IBot.Pipeline.Vision.Models;
 public sealed class IBotHead : nn.Module<Tensor, HeadOutput>, IProjectionHead
 {
     private readonly nn.Module<Tensor, Tensor> mlp;
+    private readonly nn.Module<Tensor, Tensor>[] mlpLayers;
     private readonly WeightNormLinear last_layer;
     private readonly WeightNormLinear? last_layer2;
 
@@ -25,6 +27,7 @@ public sealed class IBotHead : nn.Module<Tensor, HeadOutput>, IProjectionHead
             var only = nn.Linear(options.InDim, options.BottleneckDim);
             Init.Linear(only);
             mlp = only;
+            mlpLayers = [only];
         }
         else
         {
@@ -37,6 +40,7 @@ public sealed class IBotHead : nn.Module<Tensor, HeadOutput>, IProjectionHead
             layers.Add(nn.Linear(options.HiddenDim, options.BottleneckDim));
             foreach (var linear in layers.OfType<Linear>()) Init.Linear(linear);
             mlp = nn.Sequential(layers);
+            mlpLayers = layers.ToArray();
         }
         last_layer = new WeightNormLinear(options.BottleneckDim, options.OutDim, options.NormLastLayer);
         // A shared head registers one module; checkpoints still carry `last_layer2.*` (see StateDicts).
@@ -139,11 +143,21 @@ public sealed class IBotHead : nn.Module<Tensor, HeadOutput>, IProjectionHead
             // Each chunk's activations are freed before the next, which reuses them from cache.
             using var chunkScope = NewDisposeScope();
             var chunk = rows.narrow(0, start, Math.Min(chunkRows, total - start));
-            parts.Add(nn.functional.normalize(mlp.call(chunk), p: 2, dim: -1).MoveToOuterDisposeScope());
+            parts.Add(nn.functional.normalize(Autocast.Full(RunMlp(chunk)), p: 2, dim: -1).MoveToOuterDisposeScope());
         }
         var z = parts.Count == 1 ? parts[0] : cat(parts, 0);
         shape[^1] = z.shape[1];
         return z.view(shape).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The MLP on rows; inside a mixed-precision scope its Linear layers run reduced (<see cref="Autocast"/>).</summary>
+    private Tensor RunMlp(Tensor rows)
+    {
+        if (Autocast.Current is null) return mlp.call(rows);
+        using var scope = NewDisposeScope();
+        var x = rows;
+        foreach (var layer in mlpLayers) x = layer is Linear linear ? Dense.Apply(linear, x) : layer.call(x);
+        return x.MoveToOuterDisposeScope();
     }
 
     /// <summary>

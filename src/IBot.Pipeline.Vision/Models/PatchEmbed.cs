@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
 
     public int PatchSize { get; }
 
-    public override Tensor forward(Tensor images) => proj.call(images); // (B, D, H/p, W/p)
+    public override Tensor forward(Tensor images) => Autocast.Conv2d(proj, images); // (B, D, H/p, W/p)
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -173,6 +174,8 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IBackbone
             var fill = masked_embed.to(x.dtype).view(1, -1, 1, 1);   // (1, D, 1, 1)
             x = where(mask.unsqueeze(1), fill, x);                   // (B, D, h', w')
         }
+        // A reduced-precision patch embedding joins the float32 residual stream (as PyTorch promotes it at the cat).
+        x = Autocast.Full(x);
         x = x.flatten(2).transpose(1, 2);                            // (B, h'w', D)
         x = cat([cls_token.expand(b, -1, -1), x], 1);                // (B, 1 + h'w', D)
         return x.add(InterpolatePosEncoding(x, h, w), Scalars.One);

@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -33,7 +34,7 @@ public sealed class WeightNormLinear : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var w = Weight();
-        return nn.functional.linear(x, w);
+        return Autocast.Current is null ? nn.functional.linear(x, w) : Autocast.Linear(x, w, null);
     }
 
     protected override void Dispose(bool disposing)

@@ -1,6 +1,7 @@
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Data;
 using IBot.Pipeline.Vision.Abstractions.Evaluation;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Models;
 using static TorchSharp.torch;
 
@@ -10,7 +11,8 @@ namespace IBot.Pipeline.Vision.Runs;
 /// Frozen-network outputs for evaluators: each image through the evaluation transform
 /// (resize, centre crop, normalise; decoded in parallel), then the network in eval mode. For a
 /// backbone the feature is the final-norm [CLS] token, as the reference's k-NN uses; for a
-/// network with a head, the head's [CLS] output (logits over prototypes).
+/// network with a head, the head's [CLS] output (logits over prototypes). The forward pass runs in
+/// the extractor's precision (<see cref="Autocast"/>); the features are float32.
 /// </summary>
 public sealed class BackboneFeatures : IFeatureExtractor
 {
@@ -19,14 +21,16 @@ public sealed class BackboneFeatures : IFeatureExtractor
     private readonly IImageTransform transform;
     private readonly Device device;
     private readonly int batchSize;
+    private readonly Precision precision;
 
-    public BackboneFeatures(IBackbone backbone, IImageTransform transform, Device device, int batchSize = 256)
-        : this(backbone.Module, images => backbone.Forward(images).select(1, 0), backbone.EmbedDim, transform, device, batchSize)
+    public BackboneFeatures(IBackbone backbone, IImageTransform transform, Device device, int batchSize = 256, Precision precision = Precision.Fp32)
+        : this(backbone.Module, images => backbone.Forward(images).select(1, 0), backbone.EmbedDim, transform, device, batchSize, precision)
     {
     }
 
-    private BackboneFeatures(nn.Module module, Func<Tensor, Tensor> forward, int dimension, IImageTransform transform, Device device, int batchSize)
+    private BackboneFeatures(nn.Module module, Func<Tensor, Tensor> forward, int dimension, IImageTransform transform, Device device, int batchSize, Precision precision)
     {
+        this.precision = precision;
         this.module = module;
         this.forward = forward;
         Dimension = dimension;
@@ -36,8 +40,8 @@ public sealed class BackboneFeatures : IFeatureExtractor
     }
 
     /// <summary>The head's [CLS] output of <paramref name="network"/>.</summary>
-    public static BackboneFeatures HeadLogits(IBotNetwork network, IImageTransform transform, Device device, int batchSize = 256) =>
-        new(network, images => network.ForwardCls(images).HeadCls, network.Head.OutDim, transform, device, batchSize);
+    public static BackboneFeatures HeadLogits(IBotNetwork network, IImageTransform transform, Device device, int batchSize = 256, Precision precision = Precision.Fp32) =>
+        new(network, images => network.ForwardCls(images).HeadCls, network.Head.OutDim, transform, device, batchSize, precision);
     private readonly Dictionary<IImageSource, float[][]> cache = new(ReferenceEqualityComparer.Instance);
 
     public int Dimension { get; }
@@ -63,7 +67,10 @@ public sealed class BackboneFeatures : IFeatureExtractor
                     transform.Apply(source.Load(start + i), pixels.AsSpan(i * 3 * size * size, 3 * size * size)));
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();
-                var cls = forward(tensor(pixels, [count, 3, size, size]).to(device)).contiguous().cpu(); // (B, D)
+                Tensor cls;
+                using (Autocast.Enable(precision))
+                    cls = forward(tensor(pixels, [count, 3, size, size]).to(device));
+                cls = Autocast.Full(cls).contiguous().cpu(); // (B, D)
                 var data = cls.data<float>().ToArray();
                 for (var i = 0; i < count; i++) features[start + i] = data.AsSpan(i * Dimension, Dimension).ToArray();
             }

@@ -18,7 +18,8 @@ public static class TrainingCheckpoint
 {
     public sealed record Position(int Epoch, long Iteration);
 
-    public static void Save(string path, IBotNetwork student, IBotNetwork teacher, AdamW optimizer, IReadOnlyList<StepObjective> objectives, Position position, string specYaml)
+    public static void Save(string path, IBotNetwork student, IBotNetwork teacher, AdamW optimizer, IReadOnlyList<StepObjective> objectives, Position position, string specYaml,
+        LossScaler? scaler = null)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
         tensors.AddRange(StateDicts.Export(student).Select(kv => KeyValuePair.Create("student." + kv.Key, kv.Value)));
@@ -44,11 +45,19 @@ public static class TrainingCheckpoint
             ["optimizer_steps"] = JsonSerializer.Serialize(steps),
             ["spec"] = specYaml,
         };
+        if (scaler is not null)
+        {
+            metadata["loss_scale"] = scaler.Scale.ToString("R", CultureInfo.InvariantCulture);
+            metadata["loss_scale_growth_tracker"] = scaler.GrowthTracker.ToString(CultureInfo.InvariantCulture);
+        }
         SafeTensors.Save(path, tensors, metadata);
     }
 
-    /// <summary>Restores every piece of state in place and returns the position to continue from.</summary>
-    public static Position Load(string path, IBotNetwork student, IBotNetwork teacher, AdamW optimizer, IReadOnlyList<StepObjective> objectives)
+    /// <summary>Restores every piece of state in place and returns the position to continue from. An
+    /// fp16 run's loss scale continues from the checkpoint's; one saved by an fp32 or bf16 run
+    /// (which has none) starts the scaler afresh.</summary>
+    public static Position Load(string path, IBotNetwork student, IBotNetwork teacher, AdamW optimizer, IReadOnlyList<StepObjective> objectives,
+        LossScaler? scaler = null)
     {
         using var file = SafeTensors.Load(path);
         if (!file.Metadata.TryGetValue("format", out var format) || !format.StartsWith("ibot-pipeline/checkpoint/", StringComparison.Ordinal))
@@ -56,6 +65,9 @@ public static class TrainingCheckpoint
         StateDicts.Load(student, file.WithPrefix("student."));
         StateDicts.Load(teacher, file.WithPrefix("teacher."));
         var steps = JsonSerializer.Deserialize<Dictionary<string, long>>(file.Metadata["optimizer_steps"]) ?? [];
+        if (scaler is not null && file.Metadata.TryGetValue("loss_scale", out var scale))
+            scaler.Restore(float.Parse(scale, NumberStyles.Float, CultureInfo.InvariantCulture),
+                int.Parse(file.Metadata["loss_scale_growth_tracker"], CultureInfo.InvariantCulture));
         using (no_grad())
         {
             foreach (var (name, step) in steps)

@@ -49,7 +49,7 @@ public sealed class IBotSession : IDisposable
         Objectives = components.Objectives.Select(o => new StepObjective(o.Name, o.Weight, o.Component.As<IObjectiveFactory>().Create(setup))).ToList();
         CheckInputs(components, Objectives, Crops);
         Optimizer = new AdamW(ParameterGroups.Build(Student));
-        Step = new IBotTrainStep(Student, Teacher, Objectives, Optimizer, new StepOptions(options.ClipGrad, options.FreezeLastLayer, options.Shards));
+        Step = new IBotTrainStep(Student, Teacher, Objectives, Optimizer, new StepOptions(options.ClipGrad, options.FreezeLastLayer, options.Shards, options.Precision));
         Loader = new MultiCropLoader(data, augmentation, masking, MaskGrid,
             new LoaderOptions(options.BatchSize, options.Workers, Seed: seed), report);
         IterationsPerEpoch = Loader.BatchesPerEpoch;

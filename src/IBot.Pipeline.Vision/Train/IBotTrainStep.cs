@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IBot.Pipeline.Vision.Abstractions.Objectives;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Models;
 using IBot.Pipeline.Vision.Runtime;
 using TorchSharp;
@@ -58,7 +59,11 @@ public sealed class IBotTrainStep : IDisposable
         var onCpu = trainable.Length == 0 || trainable[0].device.type == DeviceType.CPU;
         Shards = options.Shards > 0 ? options.Shards : onCpu ? threads : 1;
         threadsPerShard = Math.Max(1, threads / Shards);
+        Scaler = options.Precision == Precision.Fp16 ? new LossScaler() : null;
     }
+
+    /// <summary>fp16's dynamic loss scale; null in fp32 and bf16 (bfloat16 has float32's range).</summary>
+    public LossScaler? Scaler { get; }
 
     /// <summary>Shards a batch is split into (fewer when the batch has fewer images).</summary>
     public int Shards { get; }
@@ -89,15 +94,17 @@ public sealed class IBotTrainStep : IDisposable
         optimizer.ZeroGrad();
         var losses = RunShards(globals, masks, locals, shape, (int)Math.Min(Shards, shape.Images), timings);
 
-        // Clipping and freezing
+        // Unscaling (fp16), clipping and freezing, in the reference's order.
+        var skip = Scaler?.Unscale(trainable.Select(p => p.grad)) ?? false;
         if (options.ClipGrad > 0) GradientClipping.ClipPerParameter(studentParameters, options.ClipGrad);
         GradientClipping.CancelLastLayer(studentParameters, schedule.Epoch, options.FreezeLastLayerEpochs,
             name => name.StartsWith("head.", StringComparison.Ordinal) && student.Head.IsLastLayer(name["head.".Length..]));
 
         timings?.Lap(StepTimings.Phase.Backward);
 
-        // Step
-        optimizer.Step();
+        // Step: skipped when fp16 gradients overflowed (GradScaler.step), then the scale's schedule.
+        if (!skip) optimizer.Step();
+        Scaler?.Update(skip);
         optimizer.ZeroGrad();
         timings?.Lap(StepTimings.Phase.Step);
 
@@ -120,6 +127,7 @@ public sealed class IBotTrainStep : IDisposable
         using var globalDraws = student.Backbone.DrawStochasticDepth(globals.shape[0], device);
         using var localDraws = locals is null ? null : student.Backbone.DrawStochasticDepth(locals.shape[0], device);
         var results = new ShardPass[shards];
+        var lossScale = (double)(Scaler?.Scale ?? 1f);
         var threads = get_num_threads();
         workers ??= new ShardWorkers(Shards - 1);
         CoupledTerms? coupled = null;
@@ -130,7 +138,7 @@ public sealed class IBotTrainStep : IDisposable
                 {
                     set_num_threads(threadsPerShard);
                     results[k] = Forward(globals, masks, locals, globalDraws, localDraws, shape, k, shards);
-                    results[k].Backward(trainable, null);
+                    results[k].Backward(trainable, null, lossScale);
                 });
             else
             {
@@ -143,7 +151,7 @@ public sealed class IBotTrainStep : IDisposable
                 workers.Run(shards, k =>
                 {
                     set_num_threads(threadsPerShard);
-                    results[k].Backward(trainable, coupled.Gradients[k]);
+                    results[k].Backward(trainable, coupled.Gradients[k], lossScale);
                 });
             }
         }
@@ -173,7 +181,7 @@ public sealed class IBotTrainStep : IDisposable
     private ShardPass Forward(Tensor globals, Tensor masks, Tensor? locals, StochasticDepthDraws? globalDraws,
         StochasticDepthDraws? localDraws, BatchShape shape, int k, int shards)
     {
-        if (shards == 1) return ShardPass.Run(student, teacher, objectives, coupledInputs, globals, masks, locals, globalDraws, localDraws, shape, shape.Images, 1.0);
+        if (shards == 1) return ShardPass.Run(student, teacher, objectives, coupledInputs, globals, masks, locals, globalDraws, localDraws, shape, shape.Images, 1.0, options.Precision);
         using var scope = NewDisposeScope();
         var start = shape.Images * k / shards;
         var count = shape.Images * (k + 1) / shards - start;
@@ -182,7 +190,7 @@ public sealed class IBotTrainStep : IDisposable
         Tensor? localRows = locals is null ? null : ShardRows(shape.LocalCrops, shape.Images, start, count, locals.device);
         using var shardLocalDraws = localRows is null ? null : localDraws?.Select(localRows);
         return ShardPass.Run(student, teacher, objectives, coupledInputs, globals.index_select(0, globalRows), masks.index_select(0, globalRows),
-            localRows is null ? null : locals!.index_select(0, localRows), shardGlobalDraws, shardLocalDraws, shape, count, (double)count / shape.Images);
+            localRows is null ? null : locals!.index_select(0, localRows), shardGlobalDraws, shardLocalDraws, shape, count, (double)count / shape.Images, options.Precision);
     }
 
     /// <summary>Gradients summed in shard order, so the step is deterministic.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IBot.Pipeline.Vision.Abstractions.Objectives;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Models;
 using static TorchSharp.torch;
 using Names = IBot.Pipeline.Vision.Abstractions.Objectives.NetworkOutputs.Names;
@@ -56,25 +57,32 @@ internal sealed class ShardPass : IDisposable
     /// with their graphs for objectives that couple the batch.</summary>
     public static ShardPass Run(IBotNetwork student, IBotNetwork teacher, IReadOnlyList<StepObjective> objectives, IReadOnlyList<string> keep,
         Tensor globals, Tensor masks, Tensor? locals, StochasticDepthDraws? globalDraws, StochasticDepthDraws? localDraws,
-        BatchShape shape, long images, double share)
+        BatchShape shape, long images, double share, Precision precision = Precision.Fp32)
     {
         var watch = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         // Heads project only what the losses read: [CLS], masked patches and (teacher) the patch mean.
+        // Both networks run in the step's precision; the objectives read float32 outputs.
         TeacherHeadOutput teacherOut;
-        using (no_grad()) teacherOut = teacher.ForwardTeacher(globals, masks);
-        var studentOut = student.ForwardMasked(globals, masks, globalDraws);
+        StudentOutput studentOut;
+        Tensor? localCls = null;
+        using (Autocast.Enable(precision))
+        {
+            using (no_grad()) teacherOut = teacher.ForwardTeacher(globals, masks);
+            studentOut = student.ForwardMasked(globals, masks, globalDraws);
+            if (locals is not null) localCls = student.ForwardCls(locals, localDraws).HeadCls; // (L·b, K)
+        }
         var available = new Dictionary<string, Tensor>
         {
-            [Names.StudentCls] = studentOut.Cls,
-            [Names.StudentPatch] = studentOut.MaskedPatches,
-            [Names.StudentBackboneCls] = studentOut.BackboneCls,
-            [Names.TeacherCls] = teacherOut.Cls,
-            [Names.TeacherPatch] = teacherOut.MaskedPatches,
-            [Names.TeacherPatchMean] = teacherOut.PatchMean,
+            [Names.StudentCls] = Autocast.Full(studentOut.Cls),
+            [Names.StudentPatch] = Autocast.Full(studentOut.MaskedPatches),
+            [Names.StudentBackboneCls] = Autocast.Full(studentOut.BackboneCls),
+            [Names.TeacherCls] = Autocast.Full(teacherOut.Cls),
+            [Names.TeacherPatch] = Autocast.Full(teacherOut.MaskedPatches),
+            [Names.TeacherPatchMean] = Autocast.Full(teacherOut.PatchMean),
             [Names.Masks] = masks,
         };
-        if (locals is not null) available[Names.StudentLocalCls] = student.ForwardCls(locals, localDraws).HeadCls; // (L·b, K)
+        if (localCls is not null) available[Names.StudentLocalCls] = Autocast.Full(localCls);
         var network = new NetworkOutputs(available, shape.Epoch, shape.GlobalCrops, shape.LocalCrops, images);
 
         Tensor? loss = null;
@@ -100,8 +108,9 @@ internal sealed class ShardPass : IDisposable
     }
 
     /// <summary>The gradients of the kept loss, plus, for batch-coupled objectives, the given
-    /// gradients with respect to this shard's outputs carried back through its graph.</summary>
-    public void Backward(IList<Tensor> trainable, IReadOnlyDictionary<string, Tensor>? outputGradients)
+    /// gradients with respect to this shard's outputs carried back through its graph, all times
+    /// <paramref name="lossScale"/> (fp16's loss scaling; 1 leaves them as they are).</summary>
+    public void Backward(IList<Tensor> trainable, IReadOnlyDictionary<string, Tensor>? outputGradients, double lossScale = 1.0)
     {
         var watch = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
@@ -113,6 +122,7 @@ internal sealed class ShardPass : IDisposable
             objective = objective is null ? carried : objective.add(carried, Scalars.One);
         }
         if (objective is null) throw new InvalidOperationException("nothing to differentiate: no objective reads the student");
+        objective = Scale(objective, lossScale);
         Gradients = autograd.grad([objective], trainable, allow_unused: true)
             .Select(g => g is null || g.IsInvalid ? null : g.DetachFromDisposeScope()).ToArray();
         graphLoss?.Dispose();

@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Train;
@@ -19,7 +20,9 @@ public readonly record struct StepSchedule(int Epoch, double LearningRate, doubl
 /// <param name="FreezeLastLayerEpochs">Epochs the head's last layer stays frozen; 1 in the paper.</param>
 /// <param name="Shards">Data-parallel shards of each batch, each on its own thread: 0 = automatic
 /// (on the CPU one per libtorch thread, elsewhere 1), 1 = the whole batch on one thread.</param>
-public sealed record StepOptions(double ClipGrad = 3.0, int FreezeLastLayerEpochs = 1, int Shards = 0)
+/// <param name="Precision">The forward passes' arithmetic (<see cref="Autocast"/>); fp16 scales the loss
+/// (<see cref="LossScaler"/>).</param>
+public sealed record StepOptions(double ClipGrad = 3.0, int FreezeLastLayerEpochs = 1, int Shards = 0, Precision Precision = Precision.Fp32)
 {
     public void Validate()
     {

@@ -68,6 +68,8 @@ public sealed class RunWorker(ComponentCatalog catalog, IRuntimeInfo runtime, IS
         };
         // The run's first lineage write comes before its folder: a store that fails it refuses the run with
         // nothing left behind (it throws the store's exception).
+        // Advice on this device (a precision the CPU emulates, …): once, in the run's log and on standard error.
+        foreach (var advice in spec.Advice(device)) run.Warnings.Report(advice);
         run = run with { Recorder = new RunRecorder(store, run.RunId, run.Warnings.Report) };
         Record(run, run.Recorder);
         if (isNew)

@@ -1,4 +1,5 @@
 using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Abstractions.Runtime;
 
 namespace IBot.Pipeline.Specs;
 
@@ -40,6 +41,30 @@ public sealed class ResolvedSpec
     public string Hash => CanonicalSpec.Hash(Tree);
 
     public bool IsTraining => Spec.Train is not null;
+
+    /// <summary>Every component with its section path (<c>backbone</c>, <c>heads.ibot</c>, <c>objectives[0]</c>, <c>train</c>, <c>evaluate[1]</c>, …).</summary>
+    public IEnumerable<(string Path, ResolvedComponent Component)> Components()
+    {
+        (string, ResolvedComponent?)[] single =
+        [
+            ("data.train", TrainData), ("data.eval_train", EvalTrainData), ("data.eval_test", EvalTestData),
+            ("augmentation", Augmentation), ("masking", Masking), ("backbone", Backbone),
+        ];
+        foreach (var (path, c) in single)
+            if (c is not null) yield return (path, c);
+        foreach (var (name, c) in Heads) yield return ($"heads.{name}", c);
+        for (var i = 0; i < Objectives.Count; i++) yield return ($"objectives[{i}]", Objectives[i].Component);
+        if (Method is not null) yield return ("train", Method);
+        for (var i = 0; i < Evaluators.Count; i++) yield return ($"evaluate[{i}]", Evaluators[i]);
+    }
+
+    /// <summary>The components' advice for <paramref name="device"/> (<see cref="IAdvisedOptions"/>), one line each, each said once.</summary>
+    public IReadOnlyList<string> Advice(DeviceSpec device) =>
+        Components().SelectMany(c => c.Component.Options is IAdvisedOptions advised
+                ? advised.Advise(device).Select(a => $"{c.Path}.{a.Path}: {a.Message}")
+                : [])
+            .Distinct()
+            .ToList();
 
     /// <summary>The composed spec as YAML, as saved with each run.</summary>
     public string ToYaml() => SpecYamlWriter.Write(Tree);
