@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Vision.Components;
 using IBot.Pipeline.Vision.Data.Augmentation;
@@ -10,17 +11,17 @@ namespace IBot.Pipeline.Vision.Tests;
 /// <summary>The components of a tiny iBOT run on synthetic images, built as the engine builds them.</summary>
 internal static class TinyRuns
 {
-    public static IBotMethodOptions Options(double lr = 5e-4, int epochs = 2) => new()
+    public static IBotMethodOptions Options(double lr = 5e-4, int epochs = 2, Precision precision = Precision.Fp32) => new()
     {
-        Epochs = epochs, BatchSize = 8,
+        Epochs = epochs, BatchSize = 8, Precision = precision,
         Optimizer = new OptimizerSection { Lr = lr, MinLr = 1e-6, WarmupEpochs = 1, WeightDecay = [0.04, 0.4] },
         TeacherMomentum = 0.996, ClipGrad = 3.0, FreezeLastLayer = 1, LogEvery = 1, CheckpointEvery = 1, Workers = 2,
     };
 
     public static (IBotMethod Method, RunComponents Components) Components(double lr = 5e-4, int epochs = 2, IReadOnlyList<PlannedObjective>? extra = null,
-        HeadSpec? headSpec = null)
+        HeadSpec? headSpec = null, Precision precision = Precision.Fp32)
     {
-        var options = Options(lr, epochs);
+        var options = Options(lr, epochs, precision);
         var method = new IBotMethod(options);
         var crops = new MultiCropOptions(new CropSpec(2, 16, 0.4, 1.0), new CropSpec(2, 8, 0.1, 0.4));
         var vit = new VitSpec { PatchSize = 4, EmbedDim = 32, Depth = 1, NumHeads = 2, DropPath = 0.1 };

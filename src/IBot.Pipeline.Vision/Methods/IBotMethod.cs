@@ -87,6 +87,7 @@ public sealed class IBotMethod(IBotMethodOptions options) : IRunMethod, ITrainin
         void Save(int epoch, long iteration) =>
             TrainingCheckpoint.Save(checkpointPath, student, teacher, session.Optimizer, session.Objectives, new TrainingCheckpoint.Position(epoch, iteration), context.SpecYaml, session.Step.Scaler);
 
+        var reportedSkips = 0L;
         for (var epoch = startEpoch; epoch < s.Epochs; epoch++)
         {
             student.train();
@@ -120,6 +121,12 @@ public sealed class IBotMethod(IBotMethodOptions options) : IRunMethod, ITrainin
                             var speed = windowImages / windowWatch.Elapsed.TotalSeconds;
                             observer.Step(new StepReport(epoch, it, ipe, global, losses.Read(),
                                 schedule.LearningRate, schedule.WeightDecay, schedule.TeacherMomentum, speed));
+                            if (step.Scaler is { SkippedSteps: var skipped } scaler && skipped != reportedSkips)
+                            {
+                                // GradScaler skips steps whose fp16 gradients overflowed (a few at the start are normal).
+                                observer.Message($"fp16: {skipped} step{(skipped == 1 ? "" : "s")} skipped for inf/NaN gradients so far; loss scale now {scaler.Scale:R}");
+                                reportedSkips = skipped;
+                            }
                             windowWatch.Restart();
                             windowImages = 0;
                         }

@@ -1,4 +1,5 @@
 using IBot.Pipeline.Abstractions.Runtime;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Methods;
 
 namespace IBot.Pipeline.Vision.Tests.Methods;
@@ -8,9 +9,10 @@ public sealed class IBotMethodTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("ibot-run-").FullName;
 
-    private RunOutcome Run(string name, IRunObserver observer, bool resume = false, double lr = 5e-4, int epochs = 2, CancellationToken cancellation = default)
+    private RunOutcome Run(string name, IRunObserver observer, bool resume = false, double lr = 5e-4, int epochs = 2, CancellationToken cancellation = default,
+        Precision precision = Precision.Fp32)
     {
-        var (method, components) = TinyRuns.Components(lr, epochs);
+        var (method, components) = TinyRuns.Components(lr, epochs, precision: precision);
         return method.Run(new RunContext
         {
             Layout = new RunLayout(Path.Combine(root, name)), Name = "tiny", Seed = 3, Device = DeviceSpec.Cpu, Resume = resume,
@@ -85,30 +87,54 @@ public sealed class IBotMethodTests : IDisposable
         Assert.Equal(uninterrupted.Evaluations[^1].Metrics["top1"], second.Evaluations[^1].Metrics["top1"]);
     }
 
-    [Fact]
-    public void A_run_stopped_mid_epoch_checkpoints_where_it_stopped_and_resumes_exactly()
+    /// <summary>In every precision: bf16 and fp16 runs resume exactly too, fp16 with its loss scale.</summary>
+    [Theory]
+    [InlineData(Precision.Fp32)]
+    [InlineData(Precision.Bf16)]
+    [InlineData(Precision.Fp16)]
+    public void A_run_stopped_mid_epoch_checkpoints_where_it_stopped_and_resumes_exactly(Precision precision)
     {
         var uninterrupted = new Recorder();
-        Assert.Equal(RunState.Completed, Run("mid-a", uninterrupted).Status);
+        Assert.Equal(RunState.Completed, Run("mid-a", uninterrupted, precision: precision).Status);
 
         // Stop after the second of four iterations of epoch 2: past the epoch-1 checkpoint.
         using var stop = new CancellationTokenSource();
         var first = new Recorder(onStep: r => { if (r.GlobalIteration == 5) stop.Cancel(); });
-        var stopped = Run("mid-b", first, cancellation: stop.Token);
+        var stopped = Run("mid-b", first, cancellation: stop.Token, precision: precision);
         Assert.Equal(RunState.Cancelled, stopped.Status);
         using (var file = IBot.Pipeline.Vision.Checkpoints.SafeTensors.Load(stopped.LastCheckpoint!))
+        {
             Assert.Equal(("1", "6"), (file.Metadata["epoch"], file.Metadata["iteration"]));
+            // fp16 saves GradScaler's state; the others have none.
+            Assert.Equal(precision == Precision.Fp16, file.Metadata.ContainsKey("loss_scale"));
+        }
 
         var second = new Recorder();
-        Assert.Equal(RunState.Completed, Run("mid-b", second, resume: true).Status);
+        Assert.Equal(RunState.Completed, Run("mid-b", second, resume: true, precision: precision).Status);
         Assert.Equal([6L, 7L], second.Steps.Select(s => s.GlobalIteration));
         foreach (var step in second.Steps)
         {
             var expected = uninterrupted.Steps.Single(s => s.GlobalIteration == step.GlobalIteration);
-            Assert.Equal(expected.Loss, step.Loss, 1e-6);
-            Assert.Equal(Patch(expected), Patch(step), 1e-6);
+            Assert.Equal(expected.Loss, step.Loss);
+            Assert.Equal(Patch(expected), Patch(step));
         }
         Assert.Equal(uninterrupted.Evaluations[^1].Metrics["top1"], second.Evaluations[^1].Metrics["top1"]);
+        // The loss scale went on from the checkpoint's: both runs end with the same scale and count of good steps.
+        Assert.Equal(ScalerState(Path.Combine(root, "mid-a")), ScalerState(Path.Combine(root, "mid-b")));
+        if (precision != Precision.Fp32)
+        {
+            // The reduced products show in the losses: not fp32 under another name.
+            var fp32 = new Recorder();
+            Assert.Equal(RunState.Completed, Run("mid-fp32", fp32).Status);
+            Assert.NotEqual(fp32.Steps[^1].Loss, uninterrupted.Steps[^1].Loss);
+            Assert.Equal(fp32.Steps[^1].Loss, uninterrupted.Steps[^1].Loss, 1e-1);
+        }
+    }
+
+    private static (string?, string?) ScalerState(string runFolder)
+    {
+        using var file = IBot.Pipeline.Vision.Checkpoints.SafeTensors.Load(new RunLayout(runFolder).Checkpoint);
+        return (file.Metadata.GetValueOrDefault("loss_scale"), file.Metadata.GetValueOrDefault("loss_scale_growth_tracker"));
     }
 
     [Fact]
