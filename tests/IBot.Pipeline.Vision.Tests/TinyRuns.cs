@@ -1,5 +1,5 @@
-using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Components;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Data.Masking;

@@ -1,5 +1,5 @@
-using IBot.Pipeline.Abstractions.Runtime;
 using System.ComponentModel;
+using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Components;
 using IBot.Pipeline.Specs;
 using Spectre.Console;

@@ -1,11 +1,11 @@
-using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Runs;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Components;
-using IBot.Pipeline.Vision.Methods;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Data.Masking;
 using IBot.Pipeline.Vision.Data.Sources;
+using IBot.Pipeline.Vision.Methods;
 using IBot.Pipeline.Vision.Models;
 
 namespace IBot.Pipeline.Vision.Benchmarks;

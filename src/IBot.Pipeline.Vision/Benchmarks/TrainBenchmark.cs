@@ -1,9 +1,9 @@
-using TorchSharp;
-using IBot.Pipeline.Vision.Abstractions.Runtime;
-using IBot.Pipeline.Vision.Runtime;
 using System.Diagnostics;
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Runs;
+using IBot.Pipeline.Vision.Runtime;
 using IBot.Pipeline.Vision.Train;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Benchmarks;

@@ -1,11 +1,11 @@
-using IBot.Pipeline.Vision.Runtime;
-using IBot.Pipeline.Abstractions.Runtime;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Abstractions.Evaluation;
 using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Eval;
+using IBot.Pipeline.Vision.Runtime;
 using static TorchSharp.torch;
 
 namespace IBot.Pipeline.Vision.Components;

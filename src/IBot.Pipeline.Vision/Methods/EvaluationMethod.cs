@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Runs;
-using IBot.Pipeline.Vision.Checkpoints;
 using IBot.Pipeline.Vision.Abstractions.Evaluation;
 using IBot.Pipeline.Vision.Abstractions.Runtime;
+using IBot.Pipeline.Vision.Checkpoints;
 using IBot.Pipeline.Vision.Data.Augmentation;
 using IBot.Pipeline.Vision.Runs;
 

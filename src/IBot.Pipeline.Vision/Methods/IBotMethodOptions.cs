@@ -1,9 +1,9 @@
-using IBot.Pipeline.Vision.Runtime;
-using IBot.Pipeline.Abstractions.Runtime;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using IBot.Pipeline.Abstractions.Components;
+using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Abstractions.Runtime;
+using IBot.Pipeline.Vision.Runtime;
 
 namespace IBot.Pipeline.Vision.Methods;
 

@@ -28,6 +28,22 @@ public sealed class ErrorOutputTests : IDisposable
         return path;
     }
 
+    /// <summary>fp16 is emulated on every CPU: valid, and said once as one warning line on standard
+    /// error (the CLI tests run on CPUs; a GPU machine would default to cuda and say nothing).</summary>
+    [Fact]
+    public async Task Validate_says_once_that_a_precision_this_cpu_emulates_will_be_slower()
+    {
+        if (TorchSharp.torch.cuda.is_available()) return;
+        var path = Path.Combine(dir, "fp16.yaml");
+        File.WriteAllText(path, TinySpecs.Training("tiny fp16", (16, 0, 0), [], epochs: 1).Replace("\n  epochs: 1\n", "\n  epochs: 1\n  precision: fp16\n"));
+        var (code, output, error) = await Ibot("validate", path);
+        Assert.Equal(0, code);
+        Assert.Contains("valid", output);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("warning: train.precision: fp16 on this CPU", line);
+        Assert.Contains("slower than fp32", line);
+    }
+
     [Fact]
     public async Task Show_of_an_unknown_run_with_json_answers_in_json()
     {

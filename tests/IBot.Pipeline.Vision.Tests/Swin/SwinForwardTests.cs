@@ -1,3 +1,4 @@
+using IBot.Pipeline.Vision.Abstractions.Runtime;
 using IBot.Pipeline.Vision.Tests.Parity;
 using IBot.Plugins.Swin;
 using TorchSharp;
@@ -8,6 +9,32 @@ namespace IBot.Pipeline.Vision.Tests.Swin;
 /// <summary>The backbone's forward pass: masking, other input sizes, grids, and no leaked tensors.</summary>
 public sealed class SwinForwardTests
 {
+    /// <summary>The plugin follows the SDK's mixed-precision policy: in bf16, with and without a mask
+    /// (the shifted windows' additive mask is cast with the queries), tokens within bfloat16 rounding
+    /// of fp32's (8u, u = 2⁻⁸; the tokens come out of a float32 final norm) and not equal to them.</summary>
+    [Fact]
+    public void In_bf16_the_tokens_are_fp32s_within_bfloat16_rounding()
+    {
+        manual_seed(4);
+        using var swin = new SwinTransformer(TinySwin.Options());
+        swin.eval();
+        using var images = randn(2, 3, 32, 32);
+        using var mask = rand(2, 8, 8).lt(0.4);
+        using var _ = no_grad();
+        foreach (var m in new[] { null, mask })
+        {
+            using var full = swin.Forward(images, m);
+            Tensor reduced;
+            using (Autocast.Enable(Precision.Bf16)) reduced = swin.Forward(images, m);
+            using (reduced)
+            {
+                Assert.Equal(ScalarType.Float32, reduced.dtype);
+                var error = Golden.RelativeError(reduced, full);
+                Assert.True(error <= 8.0 / 256 && error > 1e-5, $"bf16 tokens {(m is null ? "without" : "with")} a mask: relative error {error:E2}");
+            }
+        }
+    }
+
     [Fact]
     public void The_mask_acts_only_through_the_masked_patches()
     {
