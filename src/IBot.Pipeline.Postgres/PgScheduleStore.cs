@@ -35,7 +35,7 @@ public sealed class PgScheduleStore(PgDatabase database) : IScheduleStore
 
     public IReadOnlyList<ScheduleEntry> List() => database.Run<IReadOnlyList<ScheduleEntry>>(false, (c, t) =>
     {
-        using var command = new NpgsqlCommand("SELECT id, name, cron, spec_yaml, source_path, priority, created_at, last_fired_at FROM ibot_schedules ORDER BY created_at, id", c, t);
+        using var command = new NpgsqlCommand("SELECT id, name, cron, spec_yaml, source_path, priority, created_at, last_fired_at, last_fire_due FROM ibot_schedules ORDER BY created_at, id", c, t);
         using var r = command.ExecuteReader();
         var entries = new List<ScheduleEntry>();
         while (r.Read())
@@ -43,9 +43,21 @@ public sealed class PgScheduleStore(PgDatabase database) : IScheduleStore
             {
                 Id = r.GetString(0), Name = r.GetString(1), Cron = r.GetString(2), SpecYaml = r.GetString(3), SourcePath = r.GetString(4),
                 Priority = r.GetInt32(5), CreatedAt = r.GetDateTime(6), LastFiredAt = r.IsDBNull(7) ? null : r.GetDateTime(7),
+                LastFireDue = r.IsDBNull(8) ? null : r.GetDateTime(8),
             });
         return entries;
     }, () => [], Error);
+
+    public bool ClaimFire(string id, DateTime fireTime) => database.Run(true, (c, t) =>
+    {
+        // One statement: of nodes claiming the same fire time at once, the row lock lets exactly one update it.
+        using var command = new NpgsqlCommand("""
+            UPDATE ibot_schedules SET last_fire_due = @at, last_fired_at = now() WHERE id = @id AND (last_fire_due IS NULL OR last_fire_due < @at)
+            """, c, t);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("at", DateTime.SpecifyKind(fireTime.ToUniversalTime(), DateTimeKind.Utc));
+        return command.ExecuteNonQuery() == 1;
+    }, () => false, Error);
 
     public void MarkFired(string id, DateTime at) => database.Run(true, (c, t) =>
     {

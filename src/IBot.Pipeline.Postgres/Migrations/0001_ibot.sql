@@ -37,7 +37,9 @@ CREATE TABLE ibot_schedules (
   source_path text NOT NULL,
   priority integer NOT NULL,
   created_at timestamptz NOT NULL,
-  last_fired_at timestamptz
+  last_fired_at timestamptz,
+  -- The due time of the last fire submitted: nodes claim a fire time by it, once.
+  last_fire_due timestamptz
 );
 
 -- One row per ibot serve node, beaten every few seconds: a node whose beat is old is gone.
