@@ -20,6 +20,13 @@ public sealed partial class PgLineageStore(PgDatabase database) : ILineageStore
 
     public void Verify() => database.Verify(Error);
 
+    /// <summary>The database's size on disk (all of ibot's tables and indexes, and anything else in it).</summary>
+    public long DatabaseBytes() => Read((c, t) =>
+    {
+        using var command = new NpgsqlCommand("SELECT pg_database_size(current_database())", c, t);
+        return (long)command.ExecuteScalar()!;
+    }, () => 0L);
+
     public void Write(LineageBatch batch)
     {
         if (batch.IsEmpty) return;
