@@ -33,7 +33,7 @@ public sealed class PgDatabase
 
     public StoreLocation Location { get; }
 
-    /// <summary>Host, port, database and user: never a password, so it may go to Quartz and into logs.</summary>
+    /// <summary>Host, port, database and user: never a password, so it may go into logs.</summary>
     public string ConnectionString { get; }
 
     /// <summary>The highest migration this ibot knows.</summary>

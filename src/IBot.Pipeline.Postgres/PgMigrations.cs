@@ -12,7 +12,7 @@ namespace IBot.Pipeline.Postgres;
 /// </summary>
 public static class PgMigrations
 {
-    public static readonly IReadOnlyList<string> All = ["0001_ibot.sql", "0002_quartz.sql"];
+    public static readonly IReadOnlyList<string> All = ["0001_ibot.sql"];
 
     // Any fixed number: the lock that serialises migrations across nodes.
     private const long LockKey = 0x1b07_5c4e_3a11;

@@ -4,7 +4,8 @@ using Npgsql;
 namespace IBot.Pipeline.Postgres;
 
 /// <summary>Schedules as the <c>ibot_schedules</c> table: what <c>ibot submit</c> stores and <c>ibot schedules</c>
-/// lists. Each node turns them into cron triggers of Quartz's clustered store, which fire once per cluster.</summary>
+/// lists. Every node has a cron trigger per schedule; a fire time is submitted by the node that claims it
+/// (<see cref="ClaimFire"/>), so it is submitted once per cluster.</summary>
 public sealed class PgScheduleStore(PgDatabase database) : IScheduleStore
 {
     private static QueueStoreException Error(string message, Exception? inner) => new(message, inner);

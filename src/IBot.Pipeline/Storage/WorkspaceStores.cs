@@ -7,8 +7,7 @@ namespace IBot.Pipeline.Storage;
 /// <summary>
 /// The queue, schedules and lineage of one store location, as every command, the service and the run
 /// worker get them (<see cref="StoreFactory"/>). A shared store (PostgreSQL) also has <see cref="Cluster"/>
-/// (node and run heartbeats in the database) and <see cref="ClusterScheduler"/> (Quartz's clustered job
-/// store for cron schedules); the workspace's LiteDB files have neither.
+/// (node and run heartbeats in the database); the workspace's LiteDB files have not.
 /// </summary>
 public sealed class WorkspaceStores
 {
@@ -24,9 +23,6 @@ public sealed class WorkspaceStores
 
     /// <summary>Node-aware operations of a queue several machines share; null for one machine's files.</summary>
     public IClusterQueue? Cluster { get; init; }
-
-    /// <summary>Configures a Quartz scheduler on the store's clustered job store; null for one machine's files.</summary>
-    public Action<Quartz.IQuartzBuilder>? ClusterScheduler { get; init; }
 
     /// <summary>Connects and reports the store's state in one line ("reachable, schema version 2");
     /// throws the store's exception when it cannot be used.</summary>
