@@ -17,15 +17,23 @@ public sealed partial class PgLineageStore
         {
             CheckKeys(c, t, plan, query);
             var sql = new PgRunQuery(plan);
-            using var count = new NpgsqlCommand($"SELECT count(*) FROM {sql.From} WHERE {sql.Where}", c, t);
-            foreach (var p in sql.Parameters) count.Parameters.Add(p.Clone());
-            var matched = (int)(long)count.ExecuteScalar()!;
-            if (matched == 0 || query.Limit == 0) return new RunQueryResult(matched, []);
-            using var page = new NpgsqlCommand($"SELECT r.ordinal FROM {sql.From} WHERE {sql.Where} ORDER BY {sql.OrderBy} LIMIT {query.Limit}", c, t);
+            if (query.Limit == 0)
+            {
+                using var count = new NpgsqlCommand($"SELECT count(*) FROM {sql.From} WHERE {sql.Where}", c, t);
+                foreach (var p in sql.Parameters) count.Parameters.Add(p.Clone());
+                return new RunQueryResult((int)(long)count.ExecuteScalar()!, []);
+            }
+            // One pass: the page and, beside each row, how many matched in all.
+            using var page = new NpgsqlCommand($"SELECT r.ordinal, count(*) OVER () FROM {sql.From} WHERE {sql.Where} ORDER BY {sql.OrderBy} LIMIT {query.Limit}", c, t);
             foreach (var p in sql.Parameters) page.Parameters.Add(p.Clone());
             var ordinals = new List<long>();
+            var matched = 0;
             using (var r = page.ExecuteReader())
-                while (r.Read()) ordinals.Add(r.GetInt64(0));
+                while (r.Read())
+                {
+                    ordinals.Add(r.GetInt64(0));
+                    matched = (int)r.GetInt64(1);
+                }
             return new RunQueryResult(matched, PgLineageRows.Runs(c, t, ordinals));
         }, () => new RunQueryResult(0, []));
     }

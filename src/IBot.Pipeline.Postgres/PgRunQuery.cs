@@ -128,14 +128,19 @@ internal sealed class PgRunQuery
     {
         var key = RunFields.Column(s.Field, text, "--where", out _);
         var values = s.Literals.Select(l => RunFields.Literal(key, l, text, "--where")).ToList();
-        var numbers = Parameter(values.Where(v => v.Kind == LineageValueKind.Number).Select(v => v.Number).ToArray());
-        var texts = Parameter(values.Where(v => v.Kind == LineageValueKind.Text).Select(v => v.Text!).ToArray());
-        var bools = Parameter(values.Where(v => v.Kind == LineageValueKind.Bool).Select(v => v.Number).ToArray());
+        var numbers = values.Where(v => v.Kind == LineageValueKind.Number).Select(v => v.Number).ToArray();
+        var texts = values.Where(v => v.Kind == LineageValueKind.Text).Select(v => v.Text!).ToArray();
+        var bools = values.Where(v => v.Kind == LineageValueKind.Bool).Select(v => v.Number).ToArray();
         var not = s.Negated ? "NOT " : "";
         var (sql, p) = Source(key);
         if (sql is not null)
-            return $"{sql} IS NOT NULL AND {not}({sql} = ANY({(IsNumber(key) ? numbers : texts)}))";
-        return $"{p}.kind IS NOT NULL AND {not}(({p}.kind = 1 AND {p}.num = ANY({numbers})) OR ({p}.kind = 2 AND {p}.txt = ANY({texts})) OR ({p}.kind = 3 AND {p}.num = ANY({bools})))";
+            return $"{sql} IS NOT NULL AND {not}({sql} = ANY({(IsNumber(key) ? Parameter(numbers) : Parameter(texts))}))";
+        // Only the kinds the list has: a plain "kind = 1 AND num = ANY(…)" is an index-only scan of (key, num).
+        var kinds = new List<string>();
+        if (numbers.Length > 0) kinds.Add($"({p}.kind = 1 AND {p}.num = ANY({Parameter(numbers)}))");
+        if (texts.Length > 0) kinds.Add($"({p}.kind = 2 AND {p}.txt = ANY({Parameter(texts)}))");
+        if (bools.Length > 0) kinds.Add($"({p}.kind = 3 AND {p}.num = ANY({Parameter(bools)}))");
+        return $"{p}.kind IS NOT NULL AND {not}({string.Join(" OR ", kinds)})";
     }
 
     private string Like(QueryExpr.Like like)

@@ -113,8 +113,9 @@ CREATE TABLE ibot_run_params (
   txt text COLLATE "C",
   PRIMARY KEY (key, run)
 );
-CREATE INDEX ibot_run_params_num ON ibot_run_params (key, num) INCLUDE (run);
-CREATE INDEX ibot_run_params_txt ON ibot_run_params (key, txt) INCLUDE (run);
+-- kind is included so that a filter on one key ("kind = 1 AND num > …") is an index-only scan.
+CREATE INDEX ibot_run_params_num ON ibot_run_params (key, num) INCLUDE (run, kind);
+CREATE INDEX ibot_run_params_txt ON ibot_run_params (key, txt) INCLUDE (run, kind);
 CREATE INDEX ibot_run_params_run ON ibot_run_params (run);
 
 -- Each metric's summary per run: what metrics.NAME, .min, .max and .best read.
