@@ -38,13 +38,14 @@ internal static class PgQueueRows
     public static void Update(NpgsqlConnection c, NpgsqlTransaction t, QueuedRun run)
     {
         using var command = new NpgsqlCommand("""
-            UPDATE ibot_queue SET state = @state, attempts = @attempts, cancel_requested = @cancel, device = @device, slot = @slot, node = @node,
+            UPDATE ibot_queue SET state = @state, priority = @priority, attempts = @attempts, cancel_requested = @cancel, device = @device, slot = @slot, node = @node,
               pid = @pid, process_start = @start, started_at = @started, ended_at = @ended, reason = @reason, history = @history
             WHERE id = @id
             """, c, t);
         var p = command.Parameters;
         p.AddWithValue("id", run.Id);
         p.AddWithValue("state", run.State.ToString().ToLowerInvariant());
+        p.AddWithValue("priority", run.Priority);
         p.AddWithValue("attempts", run.Attempts);
         p.AddWithValue("cancel", run.CancelRequested);
         p.Add(Nullable("device", NpgsqlDbType.Text, run.Device));

@@ -96,6 +96,17 @@ public sealed class PgRunQueue(PgDatabase database, TimeProvider? clock = null) 
         return outcome;
     }, () => CancelOutcome.NotFound, Error);
 
+    /// <summary>A queued run's new priority (its place among the queued runs changes at once); false when the run is
+    /// not queued, which changes nothing. (The web UI's branch adds this to <see cref="IRunQueue"/>.)</summary>
+    public bool SetPriority(string runId, int priority) => database.Run(true, (c, t) =>
+    {
+        if (Locked(c, t, runId) is not { State: RunState.Queued } run) return false;
+        run.Priority = priority;
+        run.History.Add($"{Now:O} priority {priority}");
+        PgQueueRows.Update(c, t, run);
+        return true;
+    }, () => false, Error);
+
     public QueuedRun? Get(string runId) => Read((c, t) =>
     {
         using var command = new NpgsqlCommand($"SELECT {PgQueueRows.Columns} FROM ibot_queue WHERE id = @id", c, t);

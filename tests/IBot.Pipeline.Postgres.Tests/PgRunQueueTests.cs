@@ -36,6 +36,19 @@ public sealed class PgRunQueueTests
     }
 
     [SkippableFact]
+    public void A_new_priority_reorders_a_queued_run_and_changes_nothing_else()
+    {
+        var queue = Queue();
+        queue.Enqueue([Run("a"), Run("b"), Run("c")]);
+        Assert.True(queue.SetPriority("c", 9));
+        Assert.Equal("c", queue.ClaimNext("cpu", 0, "n1")!.Id);
+        Assert.False(queue.SetPriority("c", 1));
+        Assert.False(queue.SetPriority("zz", 1));
+        Assert.Equal(["a", "b"], new[] { queue.ClaimNext("cpu", 0, "n1")!.Id, queue.ClaimNext("cpu", 0, "n1")!.Id });
+        Assert.Equal(9, queue.Get("c")!.Priority);
+    }
+
+    [SkippableFact]
     public void Concurrent_claimers_on_separate_connections_never_get_the_same_run()
     {
         var queue = Queue();
