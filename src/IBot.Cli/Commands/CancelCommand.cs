@@ -21,7 +21,7 @@ public sealed class CancelCommand(IAnsiConsole console, ErrorConsole errors) : C
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var access = QueueAccess.Open(settings.Workspace);
+        var access = QueueAccess.Open(settings.Workspace, settings.Store);
         var outcome = access.Queue.RequestCancel(settings.Run);
         if (outcome == CancelOutcome.NotFound) throw new ArgumentException($"run '{settings.Run}' is not in the queue of {access.Workspace.Root}");
         // The run watches its folder for the request, so it stops even when no service is watching it.

@@ -1,6 +1,7 @@
 using IBot.Pipeline.Lineage;
 using System.ComponentModel;
 using System.Globalization;
+using IBot.Cli.Infrastructure;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Graph;
@@ -25,8 +26,9 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var workspace = Workspace.Resolve(settings.Workspace);
-        var store = LineageStores.Open(workspace);
+        var stores = CliStores.Open(settings.Workspace, settings.Store);
+        var workspace = stores.Workspace;
+        var store = stores.Lineage;
         var diff = RunComparison.Of(ShowCommand.FindRun(store, settings.A, workspace), ShowCommand.FindRun(store, settings.B, workspace));
         if (settings.Json)
         {

@@ -1,8 +1,10 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using IBot.Cli.Infrastructure;
 using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Storage;
 using IBot.Pipeline.Vision.Runtime;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,6 +19,10 @@ public sealed class DoctorCommand(IAnsiConsole console) : Command<DoctorCommand.
         [CommandOption("--workspace <DIR>")]
         [Description("Workspace folder (default: $IBOT_WORKSPACE, else ./runs).")]
         public string? Workspace { get; init; }
+
+        [CommandOption(StoreOption.Template)]
+        [Description(StoreOption.Description)]
+        public string? Store { get; init; }
 
         [CommandOption("--json")]
         [Description("Print one JSON object instead of a table.")]
@@ -59,6 +65,7 @@ public sealed class DoctorCommand(IAnsiConsole console) : Command<DoctorCommand.
             workspace = $"UNUSABLE: {e.Message}";
         }
         rows.Add(("workspace", workspace));
+        rows.Add(("store", Store(settings)));
         rows.Add(("system libstdc++", fix.SystemLibStdCxx ?? "not found"));
         rows.Add(("native-library fix", fix.Describe()));
 
@@ -73,5 +80,27 @@ public sealed class DoctorCommand(IAnsiConsole console) : Command<DoctorCommand.
         foreach (var (key, value) in rows) table.AddRow(Markup.Escape(key), Markup.Escape(value));
         console.Write(table);
         return 0;
+    }
+
+    /// <summary>Where the queue, schedules and lineage live, and whether they can be used now (read-only: nothing is created).</summary>
+    private static string Store(Settings settings)
+    {
+        WorkspaceStores stores;
+        try
+        {
+            stores = CliStores.Open(settings.Workspace, settings.Store);
+        }
+        catch (ArgumentException e)
+        {
+            return $"UNUSABLE: {e.Message}";
+        }
+        try
+        {
+            return $"{stores.Describe()}: {stores.Check()}";
+        }
+        catch (StoreException e)
+        {
+            return $"{stores.Describe()}: UNUSABLE: {e.Message}";
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using IBot.Cli.Infrastructure;
 using IBot.Pipeline.Abstractions.Components;
 using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Hosting;
@@ -30,6 +31,10 @@ public sealed class ExportCommand(IAnsiConsole console, Output.ErrorConsole erro
         [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
         public string? Workspace { get; init; }
 
+        [CommandOption(StoreOption.Template)]
+        [Description(StoreOption.Description)]
+        public string? Store { get; init; }
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out FILE is required")
             : Directory.Exists(Out) ? ValidationResult.Error($"--out {Out} is a folder; give the path of the .safetensors file to write")
@@ -40,7 +45,8 @@ public sealed class ExportCommand(IAnsiConsole console, Output.ErrorConsole erro
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var network = settings.Network == "teacher" ? EvaluatedNetwork.Teacher : EvaluatedNetwork.Student;
-        var result = BackboneExport.Run(Workspace.Resolve(settings.Workspace), settings.Run, network, settings.Out, exporter);
+        var stores = CliStores.Open(settings.Workspace, settings.Store);
+        var result = BackboneExport.Run(stores.Workspace, settings.Run, network, settings.Out, exporter, stores.Lineage);
         console.MarkupLineInterpolated($"exported {result.Tensors} {settings.Network} backbone tensors to [bold]{result.Output}[/]");
         if (result.LineageNote is { } note) console.MarkupLineInterpolated($"[grey]{note}[/]");
         if (result.LineageWarning is { } warning) errors.Warning(warning);

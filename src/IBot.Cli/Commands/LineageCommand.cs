@@ -1,5 +1,6 @@
 using IBot.Pipeline.Lineage;
 using System.ComponentModel;
+using IBot.Cli.Infrastructure;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Graph;
@@ -35,8 +36,9 @@ public sealed class LineageCommand(IAnsiConsole console) : Command<LineageComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var workspace = Workspace.Resolve(settings.Workspace);
-        var store = LineageStores.Open(workspace);
+        var stores = CliStores.Open(settings.Workspace, settings.Store);
+        var workspace = stores.Workspace;
+        var store = stores.Lineage;
         if (settings.Export is { } file)
             return Export(store, file);
         var id = store.Resolve(settings.Id!) ?? throw new ArgumentException($"nothing with id '{settings.Id}' in {workspace.LineageDatabase}");

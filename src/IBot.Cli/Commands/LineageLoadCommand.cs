@@ -1,3 +1,4 @@
+using IBot.Cli.Infrastructure;
 using IBot.Pipeline.Lineage;
 using System.ComponentModel;
 using IBot.Cli.Output;
@@ -21,6 +22,10 @@ public sealed class LineageLoadCommand(IAnsiConsole console) : Command<LineageLo
         [CommandOption("--workspace <DIR>")]
         public string? Workspace { get; init; }
 
+        [CommandOption(StoreOption.Template)]
+        [Description(StoreOption.Description)]
+        public string? Store { get; init; }
+
         [CommandOption("--runs <N>")]
         [DefaultValue(100)]
         public int Runs { get; init; } = 100;
@@ -40,7 +45,7 @@ public sealed class LineageLoadCommand(IAnsiConsole console) : Command<LineageLo
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var store = LineageStores.Open(Workspace.Resolve(settings.Workspace));
+        var store = CliStores.Open(settings.Workspace, settings.Store).Lineage;
         // Process start-up takes longer than the writes: a start line makes the writers overlap.
         if (settings.Ready is { } ready) File.WriteAllText(ready, "");
         while (settings.Go is { } go && !File.Exists(go))

@@ -10,6 +10,10 @@ public class LineageSettings : CommandSettings
     [Description("Workspace holding lineage.db (default: $IBOT_WORKSPACE, else ./runs).")]
     public string? Workspace { get; init; }
 
+    [CommandOption(StoreOption.Template)]
+    [Description(StoreOption.Description)]
+    public string? Store { get; init; }
+
     [CommandOption("--json")]
     [Description("Print JSON instead of tables.")]
     public bool Json { get; init; }

@@ -18,7 +18,7 @@ public sealed class QueueCommand(IAnsiConsole console) : Command<QueueCommand.Se
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var access = QueueAccess.Open(settings.Workspace);
+        var access = QueueAccess.Open(settings.Workspace, settings.Store);
         var runs = settings.All ? access.Queue.List() : access.Queue.List(RunState.Queued, RunState.Running);
         if (settings.Json)
         {

@@ -1,3 +1,4 @@
+using IBot.Cli.Infrastructure;
 using System.ComponentModel;
 using System.Globalization;
 using IBot.Cli.Output;
@@ -31,6 +32,10 @@ public sealed class RunCommand(IAnsiConsole console, ErrorConsole errors, RunWor
         [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
         public string? Workspace { get; init; }
 
+        [CommandOption(StoreOption.Template)]
+        [Description(StoreOption.Description)]
+        public string? Store { get; init; }
+
         [CommandOption("--resume <RUN>")]
         [Description("Continue a run (its id or folder) from its last checkpoint, with its saved spec.")]
         public string? Resume { get; init; }
@@ -52,10 +57,11 @@ public sealed class RunCommand(IAnsiConsole console, ErrorConsole errors, RunWor
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         // Bad input (spec errors, a database that cannot be used) ends the command through CliApp, before any work.
+        var stores = CliStores.Open(settings.Workspace, settings.Store);
         var run = worker.Prepare(new RunRequest
         {
             Spec = settings.Spec, Overrides = settings.Set, Resume = settings.Resume, Reuse = settings.Reuse,
-            Device = settings.Device is { } d ? DeviceSpec.Parse(d) : null, Workspace = Workspace.Resolve(settings.Workspace),
+            Device = settings.Device is { } d ? DeviceSpec.Parse(d) : null, Workspace = stores.Workspace, Stores = stores,
         });
         if (run.Reused is { } earlier) return Reused(settings, earlier);
 

@@ -1,6 +1,7 @@
 using IBot.Pipeline.Lineage;
 using System.ComponentModel;
 using System.Globalization;
+using IBot.Cli.Infrastructure;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Model;
@@ -34,7 +35,7 @@ public sealed class RunsCommand(IAnsiConsole console) : Command<RunsCommand.Sett
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var store = LineageStores.Open(Workspace.Resolve(settings.Workspace));
+        var store = CliStores.Open(settings.Workspace, settings.Store).Lineage;
         var result = store.QueryRuns(new RunQuery(settings.Where, settings.Sort, settings.Limit));
         if (settings.Json)
         {

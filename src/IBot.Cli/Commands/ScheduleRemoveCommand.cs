@@ -17,7 +17,7 @@ public sealed class ScheduleRemoveCommand(IAnsiConsole console) : Command<Schedu
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (!QueueAccess.Open(settings.Workspace).Schedules.Remove(settings.Id)) throw new ArgumentException($"no schedule '{settings.Id}'");
+        if (!QueueAccess.Open(settings.Workspace, settings.Store).Schedules.Remove(settings.Id)) throw new ArgumentException($"no schedule '{settings.Id}'");
         if (settings.Json) Output.JsonOutput.Write(console, new { Removed = settings.Id });
         else console.MarkupLineInterpolated($"removed {settings.Id}");
         return 0;

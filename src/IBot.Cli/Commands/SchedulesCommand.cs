@@ -10,7 +10,7 @@ public sealed class SchedulesCommand(IAnsiConsole console) : Command<WorkspaceSe
 {
     public override int Execute(CommandContext context, WorkspaceSettings settings, CancellationToken cancellationToken)
     {
-        var schedules = QueueAccess.Open(settings.Workspace).Schedules.List();
+        var schedules = QueueAccess.Open(settings.Workspace, settings.Store).Schedules.List();
         if (settings.Json)
         {
             JsonOutput.Write(console, schedules.Select(s => new { s.Id, s.Name, s.Cron, s.Priority, s.SourcePath, s.CreatedAt, s.LastFiredAt }).ToArray());

@@ -13,7 +13,9 @@ using Spectre.Console.Cli;
 namespace IBot.Cli.Commands;
 
 /// <summary><c>ibot serve</c>: the hosted service. Runs queued runs as child processes on device
-/// slots until SIGINT or SIGTERM, then lets them checkpoint, requeues them and exits 0.</summary>
+/// slots until SIGINT or SIGTERM, then lets them checkpoint, requeues them and exits 0. With a shared store
+/// (<c>--store postgres://…</c>) it is one node of several (<c>--node</c>, default the machine name) sharing the
+/// queue and the workspace path.</summary>
 public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, ComponentCatalog catalog) : Command<ServeCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -21,6 +23,14 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
         [CommandOption("--workspace <DIR>")]
         [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
         public string? Workspace { get; init; }
+
+        [CommandOption(StoreOption.Template)]
+        [Description(StoreOption.Description)]
+        public string? Store { get; init; }
+
+        [CommandOption("--node <NAME>")]
+        [Description("This machine's name among the nodes of a shared store (default: the host name); one ibot serve per name.")]
+        public string? Node { get; init; }
 
         [CommandOption("--devices <LIST>")]
         [Description("Comma-separated devices, one run each: cuda:0,cuda:1 (default: every CUDA device TorchSharp reports).")]
@@ -49,6 +59,8 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
         public override ValidationResult Validate() =>
             CpuSlots is < 0 or > 256 ? ValidationResult.Error("--cpu-slots must be between 0 and 256")
             : MaxAttempts < 1 ? ValidationResult.Error("--max-attempts must be at least 1")
+            : Node is not null && !System.Text.RegularExpressions.Regex.IsMatch(Node, "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+                ? ValidationResult.Error($"--node '{Node}' must be 1-64 letters, digits, '.', '_' or '-'")
             : Devices?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(d => !IBot.Pipeline.Abstractions.Runtime.DeviceSpec.TryParse(d, out _)) is { } bad
                 ? ValidationResult.Error($"'{bad}' is not a device; expected cpu, cuda or cuda:N")
             : ValidationResult.Success();
@@ -56,13 +68,18 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var access = QueueAccess.Open(settings.Workspace);
+        var access = QueueAccess.Open(settings.Workspace, settings.Store);
+        var stores = access.Stores;
+        if (settings.Node is not null && stores.Cluster is null)
+            throw new ArgumentException("--node names a node of a shared store: give --store postgres://user@host:port/db (or IBOT_STORE)");
+        var node = stores.Cluster is null ? null : settings.Node ?? Environment.MachineName;
         // Both databases usable before the service starts anything: it would only fail every run it started.
         access.Queue.Verify();
         var lineage = access.Lineage(errors.Warning);
         lineage.Verify();
-        using var serviceLock = ServiceLock.TryAcquire(access.Workspace)
-            ?? throw new InvalidDataException($"another ibot serve is running on {access.Workspace.Root} (see serve.lock)");
+        using var serviceLock = ServiceLock.TryAcquire(access.Workspace, node)
+            ?? throw new InvalidDataException(node is null ? $"another ibot serve is running on {access.Workspace.Root} (see serve.lock)"
+                : $"another ibot serve is running as node '{node}' on {access.Workspace.Root} (see serve-{node}.lock)");
         var options = new ServiceOptions
         {
             Slots = Slots(settings),
@@ -71,13 +88,14 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
             HeartbeatTimeout = TimeSpan.FromSeconds(settings.HeartbeatTimeoutSeconds),
             StopTimeout = TimeSpan.FromSeconds(settings.StopTimeoutSeconds),
             MaxAttempts = settings.MaxAttempts,
+            Node = node,
         };
         var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace, lineage);
-        var launcher = new ProcessRunLauncher(WorkerCommand.Current(), access.Workspace);
+        var launcher = new ProcessRunLauncher(WorkerCommand.Current(), access.Workspace, stores.Location.Url);
         using var host = ServiceHost.Build(options, access.Workspace, access.Queue, access.Schedules, launcher, submitter,
             logging => logging.AddProvider(new ConsoleLoggerProvider(console, errors, LogLevel.Information)).AddFilter("Quartz", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning),
-            lineage);
-        JsonOutput.Line(console, $"ibot serve: {access.Workspace.Root}, slots {string.Join(", ", options.Slots)} (pid {Environment.ProcessId})");
+            lineage, stores.Cluster);
+        JsonOutput.Line(console, $"ibot serve: {access.Workspace.Root}, {(node is null ? "" : $"node {node} of {stores.Describe()}, ")}slots {string.Join(", ", options.Slots)} (pid {Environment.ProcessId})");
         host.RunAsync(cancellationToken).GetAwaiter().GetResult();
         JsonOutput.Line(console, "ibot serve: stopped");
         return 0;

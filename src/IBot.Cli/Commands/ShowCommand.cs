@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using IBot.Cli.Infrastructure;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage;
@@ -28,8 +29,9 @@ public sealed class ShowCommand(IAnsiConsole console) : Command<ShowCommand.Sett
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var workspace = Workspace.Resolve(settings.Workspace);
-        var store = LineageStores.Open(workspace);
+        var stores = CliStores.Open(settings.Workspace, settings.Store);
+        var workspace = stores.Workspace;
+        var store = stores.Lineage;
         var run = FindRun(store, settings.Run, workspace);
         var produced = store.RelationsFrom(run.Id).Where(r => r.Kind == RelationKinds.Produces).Select(r => store.GetArtifact(r.To)).OfType<ArtifactRecord>().ToList();
         var evaluations = store.RelationsFrom(run.Id).Where(r => r.Kind == RelationKinds.Performs).Select(r => store.GetEvaluation(r.To)).OfType<EvaluationRecord>()

@@ -23,6 +23,10 @@ public sealed class SubmitCommand(IAnsiConsole console, ErrorConsole errors, Com
         [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
         public string? Workspace { get; init; }
 
+        [CommandOption(StoreOption.Template)]
+        [Description(StoreOption.Description)]
+        public string? Store { get; init; }
+
         [CommandOption("--json")]
         [Description("One JSON object: sweep id, run ids and names, schedule id.")]
         public bool Json { get; init; }
@@ -30,7 +34,7 @@ public sealed class SubmitCommand(IAnsiConsole console, ErrorConsole errors, Com
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var access = QueueAccess.Open(settings.Workspace);
+        var access = QueueAccess.Open(settings.Workspace, settings.Store);
         var submitter = new RunSubmitter(new SpecValidator(catalog), access.Queue, access.Schedules, access.Workspace,
             access.Lineage(errors.Warning));
         // A spec error or an unusable store ends the command through CliApp: errors on stderr, JSON with --json.

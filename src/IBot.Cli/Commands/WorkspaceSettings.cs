@@ -10,6 +10,10 @@ public class WorkspaceSettings : CommandSettings
     [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
     public string? Workspace { get; init; }
 
+    [CommandOption(StoreOption.Template)]
+    [Description(StoreOption.Description)]
+    public string? Store { get; init; }
+
     [CommandOption("--json")]
     [Description("JSON on stdout.")]
     public bool Json { get; init; }

@@ -1,19 +1,21 @@
-using IBot.Pipeline.Lineage;
 using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Lineage;
 using IBot.Pipeline.Scheduling;
+using IBot.Pipeline.Storage;
 
 namespace IBot.Cli.Infrastructure;
 
-/// <summary>The workspace's queue and schedule stores, as the queue commands open them.</summary>
-public sealed record QueueAccess(Workspace Workspace, IRunQueue Queue, IScheduleStore Schedules)
+/// <summary>The queue and schedule stores of a workspace and store location, as the queue commands open them.</summary>
+public sealed record QueueAccess(WorkspaceStores Stores)
 {
-    /// <summary>Lineage of queue events (submitted, cancelled, interrupted, requeued) in the workspace's lineage store.</summary>
-    public QueueLineage Lineage(Action<string> warn) => new(LineageStores.Open(Workspace), warn);
+    public Workspace Workspace => Stores.Workspace;
 
-    public static QueueAccess Open(string? workspaceOption)
-    {
-        var workspace = Workspace.Resolve(workspaceOption);
-        var database = new QueueDatabase(workspace.QueueDatabase);
-        return new QueueAccess(workspace, new LiteDbRunQueue(database), new LiteDbScheduleStore(database));
-    }
+    public IRunQueue Queue => Stores.Queue;
+
+    public IScheduleStore Schedules => Stores.Schedules;
+
+    /// <summary>Lineage of queue events (submitted, cancelled, interrupted, requeued) in the store's lineage.</summary>
+    public QueueLineage Lineage(Action<string> warn) => Stores.QueueLineage(warn);
+
+    public static QueueAccess Open(string? workspaceOption, string? storeOption) => new(CliStores.Open(workspaceOption, storeOption));
 }

@@ -13,12 +13,15 @@ namespace IBot.Pipeline.Hosting;
 /// </summary>
 /// <param name="command">The ibot executable, and the arguments before the command (the dll when run through <c>dotnet</c>).</param>
 /// <param name="workspace">Where the run folders are.</param>
-public sealed class ProcessRunLauncher(IReadOnlyList<string> command, Workspace workspace) : IRunLauncher
+/// <param name="store">A shared store's URL, passed on as <c>--store</c> (it holds no password) so the run records
+/// its lineage and beats there; null for the workspace's own files.</param>
+public sealed class ProcessRunLauncher(IReadOnlyList<string> command, Workspace workspace, string? store = null) : IRunLauncher
 {
     public IRunProcess Launch(QueuedRun run, DeviceLease lease, Action exited)
     {
         var folder = workspace.RunFolder(run.Id);
         var arguments = command.Concat(["run", "--resume", run.Id, "--workspace", workspace.Root, "--device", lease.Device, "--json"]).ToList();
+        if (store is not null) arguments.AddRange(["--store", store]);
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         foreach (var a in new[] { "-c", "exec \"$@\" >> \"$IBOT_WORKER_LOG\" 2>&1 < /dev/null", "ibot-worker" }.Concat(arguments)) start.ArgumentList.Add(a);
         start.Environment["IBOT_WORKER_LOG"] = new RunLayout(folder).WorkerLog;

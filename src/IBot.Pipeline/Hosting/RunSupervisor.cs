@@ -9,15 +9,24 @@ namespace IBot.Pipeline.Hosting;
 /// heartbeat stopped, forwards cancel requests, adopts runs that outlived a previous service
 /// instance, and on shutdown asks every run to checkpoint and stop and puts it back in the queue.
 /// Quartz jobs call it; every method is serialised by one lock.
+/// As a node of a shared queue (<see cref="ServiceOptions.Node"/>, <paramref name="cluster"/>) it recovers and settles
+/// only its own runs, beats as a node, and takes over the runs of a node that stopped beating (whose runs stopped
+/// beating too), settling each from its folder on the shared workspace: finished as its status says, or requeued to
+/// resume from its checkpoint. A store it cannot reach stops its claims, never its runs: a run that ends meanwhile is
+/// settled once the store answers again.
 /// </summary>
-public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, DeviceLeases leases, ServiceOptions options, Workspace workspace, ILogger<RunSupervisor> logger, QueueLineage? lineage = null)
+public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, DeviceLeases leases, ServiceOptions options, Workspace workspace, ILogger<RunSupervisor> logger,
+    QueueLineage? lineage = null, IClusterQueue? cluster = null)
 {
     /// <summary>A run in flight; an adopted run has no lease when its slot no longer exists (the service restarted with fewer slots).</summary>
     private sealed record Active(string RunId, IRunProcess Process, DeviceLease? Lease, DateTime LaunchedAt);
 
     private readonly Lock gate = new();
     private readonly Dictionary<string, Active> active = new(StringComparer.Ordinal);
+    // Runs whose process ended while the store could not be reached: settled at the next tick it answers.
+    private readonly List<string> unsettled = [];
     private volatile bool stopping;
+    private bool storeLost;
 
     /// <summary>Raised (outside the lock) when a run process ends, so dispatch need not wait for its next tick.</summary>
     public event Action? RunExited;
@@ -33,7 +42,8 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
     {
         lock (gate)
         {
-            foreach (var run in queue.List(RunState.Running))
+            // Another node's runs are that node's business (or, once it is silent, a takeover's).
+            foreach (var run in queue.List(RunState.Running).Where(r => r.Node == options.Node))
             {
                 if (active.ContainsKey(run.Id)) continue;
                 if (launcher.Adopt(run) is { } process)
@@ -65,7 +75,18 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
             {
                 var lease = leases.TryAcquire("claiming");
                 if (lease is null) break;
-                var run = queue.ClaimNext(lease.Device, lease.Slot);
+                QueuedRun? run;
+                try
+                {
+                    run = queue.ClaimNext(lease.Device, lease.Slot, options.Node);
+                    StoreBack();
+                }
+                catch (Storage.StoreException e) when (e.Transient)
+                {
+                    leases.Release(lease);
+                    StoreLost(e);
+                    break;
+                }
                 if (run is null)
                 {
                     leases.Release(lease);
@@ -76,8 +97,8 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
                     var folder = workspace.RunFolder(run.Id);
                     RunFiles.PrepareLaunch(folder);
                     var process = launcher.Launch(run, lease, () => RunExited?.Invoke());
-                    queue.AttachProcess(run.Id, process.Pid, process.StartTime);
                     active[run.Id] = new Active(run.Id, process, lease, DateTime.UtcNow);
+                    Attach(run.Id, process);
                     launched++;
                     logger.LogInformation("started {Run} (attempt {Attempt}, pid {Pid}) on {Device}", run.Id, run.Attempts, process.Pid, lease.Device);
                 }
@@ -110,10 +131,62 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
                 logger.LogWarning("{Run}: no heartbeat for {Seconds:F0} s; killing it", a.RunId, (now - last).TotalSeconds);
                 a.Process.Kill();
             }
-            foreach (var run in queue.List(RunState.Running))
-                if (run.CancelRequested && active.ContainsKey(run.Id) && !RunFiles.CancelRequested(workspace.RunFolder(run.Id)))
-                    RunFiles.RequestCancel(workspace.RunFolder(run.Id));
+            try
+            {
+                if (cluster is not null && options.Node is { } node)
+                {
+                    cluster.BeatNode(node, string.Join(",", options.Slots));
+                    TakeOverSilentNodes(node);
+                }
+                foreach (var run in queue.List(RunState.Running))
+                    if (run.CancelRequested && active.ContainsKey(run.Id) && !RunFiles.CancelRequested(workspace.RunFolder(run.Id)))
+                        RunFiles.RequestCancel(workspace.RunFolder(run.Id));
+                StoreBack();
+            }
+            catch (Storage.StoreException e) when (e.Transient)
+            {
+                StoreLost(e);
+            }
         }
+    }
+
+    /// <summary>Runs of other nodes where the node and the run have both been silent past the timeout: each is
+    /// taken over by one node only (an atomic update), then settled from its folder as if its process had ended here.</summary>
+    private void TakeOverSilentNodes(string node)
+    {
+        foreach (var run in cluster!.Orphans(node, options.HeartbeatTimeout))
+        {
+            if (run.Node is not { } from || active.ContainsKey(run.Id) || !cluster.TakeOver(run.Id, from, node)) continue;
+            logger.LogWarning("{Run}: node {Node} stopped beating; taken over", run.Id, from);
+            Settle(run.Id, $"node {from} stopped beating");
+        }
+    }
+
+    private void Attach(string runId, IRunProcess process)
+    {
+        try
+        {
+            queue.AttachProcess(runId, process.Pid, process.StartTime);
+        }
+        catch (Storage.StoreException e) when (e.Transient)
+        {
+            // The run goes on; only a restart's adoption needed the pid.
+            StoreLost(e);
+        }
+    }
+
+    private void StoreLost(Storage.StoreException e)
+    {
+        if (storeLost) return;
+        storeLost = true;
+        logger.LogError("the store cannot be reached ({Error}): no claims until it answers; running runs go on", e.Message);
+    }
+
+    private void StoreBack()
+    {
+        if (!storeLost) return;
+        storeLost = false;
+        logger.LogInformation("the store answers again: claiming");
     }
 
     /// <summary>Shutdown: no more launches; every run is asked to checkpoint and stop, given
@@ -144,11 +217,24 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
         {
             active.Remove(a.RunId);
             if (a.Lease is not null) leases.Release(a.Lease);
-            Settle(a.RunId);
+            unsettled.Add(a.RunId);
+        }
+        while (unsettled.Count > 0)
+        {
+            try
+            {
+                Settle(unsettled[0]);
+                unsettled.RemoveAt(0);
+            }
+            catch (Storage.StoreException e) when (e.Transient)
+            {
+                StoreLost(e);
+                return;
+            }
         }
     }
 
-    private void Settle(string runId)
+    private void Settle(string runId, string died = "its process ended without a status (killed or crashed)")
     {
         var status = RunFiles.ReadStatus(workspace.RunFolder(runId));
         switch (status?.Status)
@@ -170,7 +256,6 @@ public sealed class RunSupervisor(IRunQueue queue, IRunLauncher launcher, Device
                 logger.LogInformation("{Run} stopped; now {State}", runId, state);
                 break;
             default:
-                const string died = "its process ended without a status (killed or crashed)";
                 var after = queue.Interrupt(runId, died, options.MaxAttempts, countAttempt: !stopping);
                 lineage?.Interrupted(runId, died, after);
                 logger.LogWarning("{Run} died; now {State}", runId, after);

@@ -50,9 +50,20 @@ public sealed class ScheduleSyncJob(IScheduleStore schedules, ILogger<ScheduleSy
             if (MissedFire(entry, DateTimeOffset.UtcNow) is { } missed)
             {
                 logger.LogInformation("schedule {Schedule} missed its fire at {Missed} while no service ran: firing once now", entry.Id, missed);
-                await scheduler.TriggerJob(job.Key, cancellationToken);
+                // Claimed by the latest missed due time, the same on every node starting in this cron period.
+                await scheduler.TriggerJob(job.Key, new JobDataMap { [ScheduledSubmitJob.FireTimeKey] = LatestMissed(entry, missed, DateTimeOffset.UtcNow).UtcDateTime.Ticks }, cancellationToken);
             }
         }
+    }
+
+    /// <summary>The last due time before <paramref name="now"/>, from the first missed one (bounded: a frequent schedule
+    /// missed for long is claimed by where the walk stops, still the same on every node).</summary>
+    private static DateTimeOffset LatestMissed(ScheduleEntry entry, DateTimeOffset first, DateTimeOffset now)
+    {
+        var cron = new CronExpression(entry.Cron);
+        var latest = first;
+        for (var i = 0; i < 10_000 && cron.GetNextValidTimeAfter(latest) is { } next && next < now; i++) latest = next;
+        return latest;
     }
 
     /// <summary>The first fire time after the schedule last fired (or, never fired, after it was

@@ -5,22 +5,34 @@ using Quartz;
 
 namespace IBot.Pipeline.Hosting;
 
-/// <summary>Quartz job behind each cron trigger: submits the schedule's spec (and its sweep) to the queue.</summary>
+/// <summary>Quartz job behind each cron trigger: submits the schedule's spec (and its sweep) to the queue, once per
+/// fire time: the fire is first claimed in the schedule store (<see cref="IScheduleStore.ClaimFire"/>), so of several
+/// nodes whose triggers fire for the same time, one submits. A missed fire caught up at start carries its due time.</summary>
 public sealed class ScheduledSubmitJob(IScheduleStore schedules, RunSubmitter submitter, ILogger<ScheduledSubmitJob> logger) : IJob
 {
     public const string Group = "schedules";
     public const string ScheduleIdKey = "schedule";
+    public const string FireTimeKey = "fire-time";
 
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var id = context.MergedJobDataMap.GetString(ScheduleIdKey);
         var entry = schedules.List().FirstOrDefault(s => s.Id == id);
         if (entry is null) return ValueTask.CompletedTask;
+        var due = context.MergedJobDataMap.ContainsKey(FireTimeKey)
+            ? new DateTime(context.MergedJobDataMap.GetLong(FireTimeKey), DateTimeKind.Utc)
+            : (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).UtcDateTime;
+        // Whole seconds: cron's resolution, the same value on every node.
+        due = new DateTime(due.Ticks - due.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         try
         {
+            if (!schedules.ClaimFire(entry.Id, due))
+            {
+                logger.LogInformation("schedule {Schedule}: the fire at {Due:O} was submitted already (another node)", entry.Id, due);
+                return ValueTask.CompletedTask;
+            }
             var result = submitter.Fire(entry);
-            schedules.MarkFired(entry.Id, DateTime.UtcNow);
-            logger.LogInformation("schedule {Schedule} fired: {Count} run(s) queued", entry.Id, result.Runs.Count);
+            logger.LogInformation("schedule {Schedule} fired: {Count} run(s) queued for the fire at {Due:O}", entry.Id, result.Runs.Count, due);
         }
         catch (SpecException e)
         {

@@ -14,7 +14,7 @@ namespace IBot.Pipeline.Hosting;
 public static class ServiceHost
 {
     public static IHost Build(ServiceOptions options, Workspace workspace, IRunQueue queue, IScheduleStore schedules, IRunLauncher launcher,
-        RunSubmitter submitter, Action<ILoggingBuilder>? logging = null, QueueLineage? lineage = null)
+        RunSubmitter submitter, Action<ILoggingBuilder>? logging = null, QueueLineage? lineage = null, IClusterQueue? cluster = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.ClearProviders();
@@ -24,7 +24,7 @@ public static class ServiceHost
         services.AddSingleton(options).AddSingleton(workspace).AddSingleton(queue).AddSingleton(schedules).AddSingleton(launcher).AddSingleton(submitter);
         services.AddSingleton(new DeviceLeases(options.Slots));
         services.AddSingleton(sp => new RunSupervisor(queue, launcher, sp.GetRequiredService<DeviceLeases>(), options, workspace,
-            sp.GetRequiredService<ILogger<RunSupervisor>>(), lineage));
+            sp.GetRequiredService<ILogger<RunSupervisor>>(), lineage, cluster));
         services.AddHostedService<SupervisorService>();
         services.AddQuartz(q =>
         {

@@ -7,12 +7,14 @@ namespace IBot.Pipeline.Hosting;
 /// </summary>
 public static class ServiceLock
 {
-    public static IDisposable? TryAcquire(Workspace workspace)
+    /// <param name="workspace">The workspace.</param>
+    /// <param name="node">A node of a shared queue: one service per node name (<c>serve-NODE.lock</c>), several per workspace.</param>
+    public static IDisposable? TryAcquire(Workspace workspace, string? node = null)
     {
         Directory.CreateDirectory(workspace.Root);
         try
         {
-            var stream = new FileStream(Path.Combine(workspace.Root, "serve.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var stream = new FileStream(Path.Combine(workspace.Root, node is null ? "serve.lock" : $"serve-{node}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             stream.SetLength(0);
             using (var writer = new StreamWriter(stream, leaveOpen: true)) writer.Write(Environment.ProcessId);
             return stream;

@@ -21,6 +21,10 @@ public sealed record ServiceOptions
     /// <summary>How long a shutdown waits for running runs to checkpoint and stop before killing them.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>This node's name (<c>ibot serve --node</c>) in a queue several machines share; null on one machine.
+    /// A node recovers and settles only its own runs, and takes over those of a node that stopped beating.</summary>
+    public string? Node { get; init; }
+
     /// <summary>Starts per run, the first included: a run interrupted this many times fails.</summary>
     public int MaxAttempts { get; init; } = 3;
 }

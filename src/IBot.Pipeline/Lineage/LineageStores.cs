@@ -1,10 +1,11 @@
 using IBot.Pipeline.Hosting;
-using IBot.Pipeline.Lineage.Lite;
+using IBot.Pipeline.Storage;
 
 namespace IBot.Pipeline.Lineage;
 
-/// <summary>The lineage store of a workspace: today its LiteDB file.</summary>
+/// <summary>The lineage store of a workspace's own LiteDB file; commands and the run worker get theirs
+/// from <see cref="StoreFactory"/>, which also knows shared stores.</summary>
 public static class LineageStores
 {
-    public static ILineageStore Open(Workspace workspace) => new LiteLineageStore(workspace.LineageDatabase);
+    public static ILineageStore Open(Workspace workspace) => StoreFactory.Lite.Open(StoreLocation.Workspace, workspace).Lineage;
 }

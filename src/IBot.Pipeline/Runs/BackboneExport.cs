@@ -14,24 +14,30 @@ public sealed record ExportResult(string Checkpoint, string Output, int Tensors,
 /// <summary><c>ibot export</c>: a run's backbone as a weights file, recorded in lineage as derived from the checkpoint.</summary>
 public static class BackboneExport
 {
-    public static ExportResult Run(Workspace workspace, string run, EvaluatedNetwork network, string output, IBackboneExporter exporter)
+    /// <summary>Writes the run's backbone to <paramref name="output"/> and records the export in lineage.</summary>
+    /// <param name="workspace">Where the run's folder is.</param>
+    /// <param name="run">The run's id or folder.</param>
+    /// <param name="network">Teacher or student.</param>
+    /// <param name="output">The weights file to write.</param>
+    /// <param name="exporter">The format's writer.</param>
+    /// <param name="lineage">The lineage store the export is recorded in; null: the workspace's own LiteDB file.</param>
+    public static ExportResult Run(Workspace workspace, string run, EvaluatedNetwork network, string output, IBackboneExporter exporter, ILineageStore? lineage = null)
     {
         var folder = Directory.Exists(run) ? run : workspace.RunFolder(run);
         var checkpoint = new RunLayout(folder).Checkpoint;
         if (!File.Exists(checkpoint)) throw new FileNotFoundException($"run '{run}' has no checkpoint ({checkpoint})", checkpoint);
         if (Directory.Exists(output)) throw new ArgumentException($"--out '{output}' is a directory; give the file to write");
         var tensors = exporter.Export(checkpoint, network, output);
-        var (note, warning) = Record(workspace, checkpoint, output);
+        var (note, warning) = Record(lineage ?? LineageStores.Open(workspace), checkpoint, output);
         return new ExportResult(checkpoint, output, tensors, note, warning);
     }
 
     /// <summary>The export as an artifact derived from the checkpoint, so that an evaluation of the
     /// exported file traces back to the run. The export itself stands if this fails.</summary>
-    private static (string? Note, string? Warning) Record(Workspace workspace, string checkpoint, string output)
+    private static (string? Note, string? Warning) Record(ILineageStore store, string checkpoint, string output)
     {
         try
         {
-            var store = LineageStores.Open(workspace);
             if (store.FindArtifactBySha256(FileHashes.Sha256(checkpoint)) is not { } source)
                 return ("lineage: this checkpoint is not recorded (a run from before lineage?); the export is not linked to it", null);
             var sha = FileHashes.Sha256(output);

@@ -36,6 +36,9 @@ public sealed record PreparedRun
 
     public required ILineageStore Store { get; init; }
 
+    /// <summary>The shared queue the run beats in (heartbeat_at), so other nodes see it alive; null on one machine.</summary>
+    public Scheduling.IClusterQueue? Cluster { get; init; }
+
     /// <summary>The run's lineage recorder, its first record already written; its warnings go to <see cref="Warnings"/>.</summary>
     public RunRecorder? Recorder { get; init; }
 

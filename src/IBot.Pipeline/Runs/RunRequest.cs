@@ -1,5 +1,7 @@
 using IBot.Pipeline.Abstractions.Runtime;
 using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Scheduling;
+using IBot.Pipeline.Storage;
 
 namespace IBot.Pipeline.Runs;
 
@@ -19,6 +21,13 @@ public sealed record RunRequest
     public DeviceSpec? Device { get; init; }
 
     public required Workspace Workspace { get; init; }
+
+    /// <summary>The lineage store (and, for a queue several machines share, the run heartbeat in the database);
+    /// null: the workspace's own LiteDB file.</summary>
+    public WorkspaceStores? Stores { get; init; }
+
+    /// <summary>The queue in which the run beats while it runs, when that queue is shared by several nodes.</summary>
+    public IClusterQueue? Cluster => Stores?.Cluster;
 
     /// <summary>Skip the work when a completed run had the same canonical inputs.</summary>
     public bool Reuse { get; init; }

@@ -41,7 +41,7 @@ public sealed class RunWorker(ComponentCatalog catalog, IRuntimeInfo runtime, IS
         var spec = new SpecValidator(catalog).Validate(specPath, request.Resume is null ? request.Overrides : []);
         var device = request.Device ?? runtime.DefaultDevice;
         // A lineage database that cannot be used stops the run before any work, and is left as it is.
-        var store = LineageStores.Open(workspace);
+        var store = request.Stores?.Lineage ?? LineageStores.Open(workspace);
         store.Verify();
         var datasets = DatasetFingerprints.Of(spec.Tree);
         string? weights = null, weightsSha = null;
@@ -57,14 +57,14 @@ public sealed class RunWorker(ComponentCatalog catalog, IRuntimeInfo runtime, IS
             return new PreparedRun
             {
                 RunId = earlier.Id, Layout = new RunLayout(earlier.Folder ?? workspace.RunFolder(earlier.Id)), Spec = spec, Device = device,
-                Datasets = datasets, ReuseKey = reuseKey, Reused = earlier, Store = store, Weights = weights, WeightsSha256 = weightsSha,
+                Datasets = datasets, ReuseKey = reuseKey, Reused = earlier, Store = store, Cluster = request.Cluster, Weights = weights, WeightsSha256 = weightsSha,
             };
         var isNew = layout is null;
         layout ??= new RunLayout(workspace.RunFolder(RunIds.New(spec.Spec.Name)));
         var run = new PreparedRun
         {
             RunId = layout.RunId, Layout = layout, Spec = spec, Device = device, Resume = request.Resume is not null,
-            Weights = weights, WeightsSha256 = weightsSha, Datasets = datasets, ReuseKey = reuseKey, Store = store,
+            Weights = weights, WeightsSha256 = weightsSha, Datasets = datasets, ReuseKey = reuseKey, Store = store, Cluster = request.Cluster,
         };
         // The run's first lineage write comes before its folder: a store that fails it refuses the run with
         // nothing left behind (it throws the store's exception).
@@ -88,7 +88,7 @@ public sealed class RunWorker(ComponentCatalog catalog, IRuntimeInfo runtime, IS
         var layout = run.Layout;
         // Heartbeat for ibot serve, and a cancel request from ibot cancel, through the run folder.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var heartbeat = new RunHeartbeat(layout.Root, stop);
+        using var heartbeat = new RunHeartbeat(layout.Root, stop, run.Cluster is { } cluster ? () => cluster.BeatRun(run.RunId) : null);
         using var log = new RunLog(layout.Log, display?.Echo, display?.EchoSteps ?? true, display?.Warn);
         var recorder = run.Recorder ?? throw new InvalidOperationException("a run is executed after it is prepared");
         run.Warnings.Attach(log.Warning);

@@ -15,8 +15,9 @@ public interface IRunQueue
     /// <summary>Adds runs in order (their sequence numbers follow submission order), all or none.</summary>
     void Enqueue(IReadOnlyList<QueuedRun> runs);
 
-    /// <summary>The highest-priority, oldest queued run, now marked running on <paramref name="device"/>; null when none.</summary>
-    QueuedRun? ClaimNext(string device, int slot);
+    /// <summary>The highest-priority, oldest queued run, now marked running on <paramref name="device"/> of
+    /// <paramref name="node"/> (null on one machine); null when none.</summary>
+    QueuedRun? ClaimNext(string device, int slot, string? node = null);
 
     /// <summary>Records the child process running a claimed run.</summary>
     void AttachProcess(string runId, int pid, long processStart);

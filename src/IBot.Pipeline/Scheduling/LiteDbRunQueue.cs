@@ -38,18 +38,12 @@ public sealed class LiteDbRunQueue(QueueDatabase database, TimeProvider? clock =
         Collection(db).InsertBulk(runs);
     });
 
-    public QueuedRun? ClaimNext(string device, int slot) => database.Change(db =>
+    public QueuedRun? ClaimNext(string device, int slot, string? node = null) => database.Change(db =>
     {
         var runs = Collection(db);
         var next = runs.Query().Where(r => r.ClaimKey != null).OrderBy(r => r.ClaimKey).FirstOrDefault();
         if (next is null) return null;
-        next.Attempts++;
-        next.Device = device;
-        next.Slot = slot;
-        next.Pid = null;
-        next.ProcessStart = null;
-        next.StartedAt = Now;
-        next.Transition(RunState.Running, $"attempt {next.Attempts} on {device}", Now);
+        QueueTransitions.Claim(next, device, slot, node, Now);
         runs.Update(next);
         return next;
     }, () => null);
@@ -60,35 +54,12 @@ public sealed class LiteDbRunQueue(QueueDatabase database, TimeProvider? clock =
         run.ProcessStart = processStart;
     });
 
-    public void Finish(string runId, RunState state, string? reason) => Change(runId, run =>
-    {
-        if (state is RunState.Queued or RunState.Running) throw new ArgumentException($"{state} is not a final state", nameof(state));
-        run.EndedAt = Now;
-        run.Transition(state, reason, Now);
-    });
+    public void Finish(string runId, RunState state, string? reason) => Change(runId, run => QueueTransitions.Finish(run, state, reason, Now));
 
     public RunState Interrupt(string runId, string reason, int maxAttempts, bool countAttempt = true)
     {
         var result = RunState.Failed;
-        Change(runId, run =>
-        {
-            if (run.State != RunState.Running) { result = run.State; return; }
-            if (!countAttempt) run.Attempts--;
-            run.Pid = null;
-            run.ProcessStart = null;
-            if (run.CancelRequested)
-            {
-                run.EndedAt = Now;
-                run.Transition(RunState.Cancelled, "cancel requested; " + reason, Now);
-            }
-            else if (run.Attempts < maxAttempts) run.Transition(RunState.Queued, $"interrupted ({reason}); requeued", Now);
-            else
-            {
-                run.EndedAt = Now;
-                run.Transition(RunState.Failed, $"interrupted ({reason}) after {run.Attempts} attempts", Now);
-            }
-            result = run.State;
-        });
+        Change(runId, run => result = QueueTransitions.Interrupt(run, reason, maxAttempts, countAttempt, Now));
         return result;
     }
 
@@ -97,22 +68,9 @@ public sealed class LiteDbRunQueue(QueueDatabase database, TimeProvider? clock =
         var runs = Collection(db);
         var run = runs.FindById(runId);
         if (run is null) return CancelOutcome.NotFound;
-        switch (run.State)
-        {
-            case RunState.Queued:
-                run.CancelRequested = true;
-                run.EndedAt = Now;
-                run.Transition(RunState.Cancelled, "cancelled while queued", Now);
-                runs.Update(run);
-                return CancelOutcome.Removed;
-            case RunState.Running:
-                run.CancelRequested = true;
-                run.History.Add($"{Now:O} cancel requested");
-                runs.Update(run);
-                return CancelOutcome.Stopping;
-            default:
-                return CancelOutcome.AlreadyFinished;
-        }
+        var outcome = QueueTransitions.Cancel(run, Now, out var changed);
+        if (changed) runs.Update(run);
+        return outcome;
     }, () => CancelOutcome.NotFound);
 
     public QueuedRun? Get(string runId) => database.Read<QueuedRun?>(db => Reading(db).FindById(runId), () => null);

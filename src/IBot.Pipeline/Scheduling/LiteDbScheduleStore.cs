@@ -12,6 +12,16 @@ public sealed class LiteDbScheduleStore(QueueDatabase database) : IScheduleStore
     public IReadOnlyList<ScheduleEntry> List() => database.Read(db =>
         (IReadOnlyList<ScheduleEntry>)db.GetCollection<ScheduleEntry>(Schedules).FindAll().OrderBy(s => s.CreatedAt).ToList(), () => []);
 
+    public bool ClaimFire(string id, DateTime fireTime) => database.Change(db =>
+    {
+        var schedules = db.GetCollection<ScheduleEntry>(Schedules);
+        if (schedules.FindById(id) is not { } entry || entry.LastFireDue?.ToUniversalTime() >= fireTime.ToUniversalTime()) return false;
+        entry.LastFireDue = fireTime.ToUniversalTime();
+        entry.LastFiredAt = DateTime.UtcNow;
+        schedules.Update(entry);
+        return true;
+    }, () => false);
+
     public void MarkFired(string id, DateTime at) => database.Write(db =>
     {
         var schedules = db.GetCollection<ScheduleEntry>(Schedules);

@@ -24,12 +24,16 @@ public sealed class QueuedRun
     public int Attempts { get; set; }
     public bool CancelRequested { get; set; }
     public string? Device { get; set; }
+    /// <summary>The <c>ibot serve</c> node that claimed it (<c>--node</c>); null on one machine's queue.</summary>
+    public string? Node { get; set; }
     public int? Slot { get; set; }
     public int? Pid { get; set; }
     public long? ProcessStart { get; set; }
     public DateTime EnqueuedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? EndedAt { get; set; }
+    /// <summary>When the run process last beat, by the database's clock (a shared store only).</summary>
+    public DateTime? HeartbeatAt { get; set; }
     public string? Reason { get; set; }
     /// <summary>Every state change with its time and reason, oldest first.</summary>
     public List<string> History { get; set; } = [];

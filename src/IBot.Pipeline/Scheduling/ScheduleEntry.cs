@@ -13,4 +13,7 @@ public sealed class ScheduleEntry
     public int Priority { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? LastFiredAt { get; set; }
+    /// <summary>The due time (by the cron expression) of the last fire submitted: what nodes compare to submit a
+    /// fire time once, whatever their clocks' small differences (<see cref="IScheduleStore.ClaimFire"/>).</summary>
+    public DateTime? LastFireDue { get; set; }
 }

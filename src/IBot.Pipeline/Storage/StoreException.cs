@@ -7,5 +7,5 @@ public class StoreException(string message, Exception? inner = null) : Exception
 {
     /// <summary>The store may work again later as it is (another process held it too long), unlike a
     /// damaged or foreign file, which stays unusable until someone restores or moves it.</summary>
-    public bool Transient { get; internal set; }
+    public bool Transient { get; set; }
 }

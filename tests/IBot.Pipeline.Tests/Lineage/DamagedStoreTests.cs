@@ -17,8 +17,8 @@ public sealed class DamagedStoreTests : IDisposable
         var batch = new LineageBatch();
         for (var i = 0; i < 300; i++)
             batch.Runs.Add(LineageFixture.Run($"run-{i:D3}", parameters: [("train.optimizer.lr", i * 1e-5), ("masking.kind", i % 2 == 0 ? "block" : "random"), ("seed", i)]));
-        lineage.Store.Write(batch);
-        return File.ReadAllBytes(lineage.Store.DatabasePath);
+        lineage.Lite.Write(batch);
+        return File.ReadAllBytes(lineage.Lite.DatabasePath);
     }
 
     private static LineageBatch OneMore()
@@ -31,7 +31,7 @@ public sealed class DamagedStoreTests : IDisposable
     /// <summary>Every kind of call refuses the file with the store's exception and leaves it as <paramref name="bytes"/>.</summary>
     private void AssertRefusedAndKept(byte[] bytes, string reason)
     {
-        var store = lineage.Store;
+        var store = lineage.Lite;
         foreach (var call in new Action[]
                  {
                      () => store.QueryRuns(new RunQuery("status = 'completed'")),
@@ -54,7 +54,7 @@ public sealed class DamagedStoreTests : IDisposable
     {
         var whole = Filled();
         var half = whole[..(whole.Length / 2 / 8192 * 8192)];
-        File.WriteAllBytes(lineage.Store.DatabasePath, half);
+        File.WriteAllBytes(lineage.Lite.DatabasePath, half);
         AssertRefusedAndKept(half, "cut short");
     }
 
@@ -62,7 +62,7 @@ public sealed class DamagedStoreTests : IDisposable
     public void An_empty_database_file_is_damaged_not_new()
     {
         Filled();
-        File.WriteAllBytes(lineage.Store.DatabasePath, []);
+        File.WriteAllBytes(lineage.Lite.DatabasePath, []);
         AssertRefusedAndKept([], "empty");
     }
 
@@ -72,8 +72,8 @@ public sealed class DamagedStoreTests : IDisposable
         var bytes = Filled();
         // Header page intact (so LiteDB opens it), every other page noise: LiteDB meets the damage itself.
         new Random(5).NextBytes(bytes.AsSpan(8192));
-        File.WriteAllBytes(lineage.Store.DatabasePath, bytes);
-        var store = lineage.Store;
+        File.WriteAllBytes(lineage.Lite.DatabasePath, bytes);
+        var store = lineage.Lite;
         foreach (var call in new Action[] { () => store.QueryRuns(new RunQuery()), () => store.GetRun("run-007"), () => store.Write(OneMore()) })
         {
             Assert.Contains("damaged or not a lineage database", Assert.Throws<LineageStoreException>(call).Message);
@@ -91,22 +91,22 @@ public sealed class DamagedStoreTests : IDisposable
         // so LiteDB meets the damage in the middle of the write's transaction.
         var pages = bytes.Length / 8192;
         new Random(6).NextBytes(bytes.AsSpan(pages / 2 * 8192));
-        File.WriteAllBytes(lineage.Store.DatabasePath, bytes);
-        var e = Assert.Throws<LineageStoreException>(() => lineage.Store.Write(OneMore()));
+        File.WriteAllBytes(lineage.Lite.DatabasePath, bytes);
+        var e = Assert.Throws<LineageStoreException>(() => lineage.Lite.Write(OneMore()));
         Assert.Contains("damaged or not a lineage database", e.Message);
-        Assert.Equal(bytes, File.ReadAllBytes(lineage.Store.DatabasePath));
-        Assert.False(File.Exists(Storage.LiteFileCheck.LogPath(lineage.Store.DatabasePath)));
-        Assert.Throws<LineageStoreException>(lineage.Store.Verify);
+        Assert.Equal(bytes, File.ReadAllBytes(lineage.Lite.DatabasePath));
+        Assert.False(File.Exists(Storage.LiteFileCheck.LogPath(lineage.Lite.DatabasePath)));
+        Assert.Throws<LineageStoreException>(lineage.Lite.Verify);
     }
 
     [Fact]
     public void Verify_passes_a_sound_database_and_a_missing_one()
     {
-        lineage.Store.Verify();
-        Assert.False(File.Exists(lineage.Store.DatabasePath));
+        lineage.Lite.Verify();
+        Assert.False(File.Exists(lineage.Lite.DatabasePath));
         var bytes = Filled();
-        lineage.Store.Verify();
-        Assert.Equal(bytes, File.ReadAllBytes(lineage.Store.DatabasePath));
+        lineage.Lite.Verify();
+        Assert.Equal(bytes, File.ReadAllBytes(lineage.Lite.DatabasePath));
     }
 
     public void Dispose() => lineage.Dispose();

@@ -1,18 +1,24 @@
+using IBot.Pipeline.Lineage;
 using IBot.Pipeline.Lineage.Lite;
 using IBot.Pipeline.Lineage.Model;
 
 namespace IBot.Pipeline.Tests.Lineage;
 
-/// <summary>A store in a temp folder and a way to make runs with chosen params and metrics.</summary>
+/// <summary>A store in a temp folder (the LiteDB file unless told) and a way to make runs with chosen params and metrics.</summary>
 public sealed class LineageFixture : IDisposable
 {
     public string Folder { get; } = Directory.CreateTempSubdirectory("ibot-lineage-").FullName;
 
-    public LiteLineageStore Store { get; }
+    public ILineageStore Store { get; }
+
+    /// <summary>The store as the LiteDB file it is, for tests of that file.</summary>
+    public LiteLineageStore Lite => (LiteLineageStore)Store;
 
     public static readonly DateTime T0 = new(2026, 11, 1, 12, 0, 0, DateTimeKind.Utc);
 
-    public LineageFixture() => Store = new LiteLineageStore(Path.Combine(Folder, "lineage.db"));
+    public LineageFixture() : this(new LiteStoreKind()) { }
+
+    public LineageFixture(ILineageStoreKind kind) => Store = kind.Open(Folder);
 
     public static RunRecord Run(string id, string name = "exp", RunState status = RunState.Completed, DateTime? created = null,
         string? sweep = null, (string Key, object Value)[]? parameters = null, string spec = "aaaa")

@@ -5,10 +5,17 @@ using IBot.Pipeline.Lineage.Recording;
 namespace IBot.Pipeline.Tests.Lineage;
 
 /// <summary>A graph built through the recorder, as runs write it: train → checkpoint → evaluation
-/// by another run; a third run resumed from the checkpoint; walked both ways.</summary>
-public sealed class LineageGraphTests : IDisposable
+/// by another run; a third run resumed from the checkpoint; walked both ways. One suite for every store
+/// (<typeparamref name="TKind"/>).</summary>
+public abstract class LineageGraphTests<TKind> : IDisposable where TKind : ILineageStoreKind, new()
 {
-    private readonly LineageFixture lineage = new();
+    private readonly LineageFixture lineage;
+
+    protected LineageGraphTests()
+    {
+        new TKind().SkipUnlessAvailable();
+        lineage = new LineageFixture(new TKind());
+    }
 
     private string Checkpoint(string name, string content)
     {
@@ -55,7 +62,7 @@ public sealed class LineageGraphTests : IDisposable
 
     private static IEnumerable<LineageNode> All(LineageNode node) => node.Children.SelectMany(All).Prepend(node);
 
-    [Fact]
+    [SkippableFact]
     public void Descendants_of_a_run_reach_evaluations_by_other_runs_and_their_metrics()
     {
         var (train, checkpoint, evalRun) = Build();
@@ -75,7 +82,7 @@ public sealed class LineageGraphTests : IDisposable
         Assert.Single(All(tree), n => n.Id == EvaluationRecord.IdOf(train, "knn", 1) && !n.Repeated);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Ancestors_of_an_evaluation_lead_back_to_checkpoint_spec_data_and_environment()
     {
         var (train, checkpoint, evalRun) = Build();
@@ -90,7 +97,7 @@ public sealed class LineageGraphTests : IDisposable
         Assert.Contains(evaluator.Children, c => c.Id == "spec:e0e0");
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_resumed_run_names_the_checkpoint_it_continued_from_and_cycles_end()
     {
         var (_, checkpoint, _) = Build();
@@ -104,7 +111,7 @@ public sealed class LineageGraphTests : IDisposable
         Assert.Equal(1, All(tree).Count(n => n.Id == "spec:5eed" && !n.Repeated));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Compare_lists_differing_params_and_metric_deltas()
     {
         var a = LineageFixture.Run("a", parameters: [("train.optimizer.lr", 5e-4), ("train.epochs", 10), ("masking.kind", "block")]);
@@ -121,5 +128,9 @@ public sealed class LineageGraphTests : IDisposable
         Assert.Empty(RunComparison.Of(a, a).Params);
     }
 
-    public void Dispose() => lineage.Dispose();
+    public void Dispose()
+    {
+        lineage.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

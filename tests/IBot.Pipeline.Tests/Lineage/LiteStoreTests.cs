@@ -9,7 +9,7 @@ namespace IBot.Pipeline.Tests.Lineage;
 public sealed class LiteStoreTests : IDisposable
 {
     private readonly LineageFixture lineage = new();
-    private LiteLineageStore Store => lineage.Store;
+    private LiteLineageStore Store => lineage.Lite;
 
     [Fact]
     public void A_run_round_trips_with_history_params_environment_and_metric_summaries()

@@ -6,7 +6,7 @@ using IBot.Pipeline.Lineage.Query;
 namespace IBot.Pipeline.Lineage.Bench;
 
 /// <summary>
-/// Insert and query latency of the LiteDB lineage store at growing sizes. Runs look like real
+/// Insert and query latency of a lineage store (the LiteDB file, or an empty database of another store) at growing sizes. Runs look like real
 /// ones: about 45 spec keys (numbers and text, a swept learning rate and masking ratio), a status,
 /// and k-NN and loss metric series.
 /// </summary>
@@ -18,6 +18,14 @@ public static class LineageBenchmark
     public static IEnumerable<LineageBenchmarkResult> Run(string folder, IReadOnlyList<int> sizes, int singleInserts = 20, int queries = 7)
     {
         var store = new LiteLineageStore(Path.Combine(folder, "lineage.db"));
+        return Run(store, () => new FileInfo(store.DatabasePath).Length, sizes, singleInserts, queries);
+    }
+
+    /// <summary>The benchmark on <paramref name="store"/>, which must hold no runs; <paramref name="bytes"/> is its size on disk.</summary>
+    public static IEnumerable<LineageBenchmarkResult> Run(ILineageStore store, Func<long> bytes, IReadOnlyList<int> sizes, int singleInserts = 20, int queries = 7)
+    {
+        if (store.QueryRuns(new RunQuery(null, null, 0)).Matched > 0)
+            throw new ArgumentException("the lineage benchmark writes its own runs and needs a store without any: give an empty database");
         var random = new Random(7);
         var count = 0;
         foreach (var size in sizes.Order())
@@ -51,7 +59,7 @@ public static class LineageBenchmark
             var first = times[0];
             times.Sort();
             yield return new LineageBenchmarkResult(size, Math.Round(bulkMs, 3), Math.Round(singleMs, 2), Math.Round(times[times.Count / 2], 1), Math.Round(first, 1),
-                matched, Where, Sort, Math.Round(new FileInfo(store.DatabasePath).Length / 1e6, 1));
+                matched, Where, Sort, Math.Round(bytes() / 1e6, 1));
         }
     }
 
