@@ -5,6 +5,7 @@ using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Model;
 using IBot.Pipeline.Lineage.Query;
+using IBot.Pipeline.Documents;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -38,7 +39,7 @@ public sealed class RunsCommand(IAnsiConsole console) : Command<RunsCommand.Sett
         var result = store.QueryRuns(new RunQuery(settings.Where, settings.Sort, settings.Limit));
         if (settings.Json)
         {
-            JsonOutput.Write(console, new { result.Matched, Runs = result.Runs.Select(r => LineageJson.Run(r, full: false)) });
+            JsonOutput.Write(console, RunListDocument.Of(result));
             return 0;
         }
         // Besides the run's own fields, a column for each params / metrics key the query names.
