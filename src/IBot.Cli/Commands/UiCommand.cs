@@ -50,6 +50,7 @@ public sealed class UiCommand(IAnsiConsole console, ComponentCatalog catalog) : 
         var options = Options(Workspace.Resolve(settings.Workspace), settings.Host, settings.Port, settings.Token, catalog);
         using var app = UiApp.Build(options);
         app.StartAsync(cancellationToken).GetAwaiter().GetResult();
+        UiApp.WarmUp(app, options.Token, cancellationToken).GetAwaiter().GetResult();
         JsonOutput.Line(console, $"ibot ui: {UiApp.Address(app)} over {options.Workspace.Root}{(options.Token is null ? "" : " (token required)")} (pid {Environment.ProcessId})");
         app.WaitForShutdownAsync(cancellationToken).GetAwaiter().GetResult();
         JsonOutput.Line(console, "ibot ui: stopped");
