@@ -59,6 +59,48 @@ public sealed class UiHttpTests(UiWorkspace ws)
     }
 
     [Fact]
+    public async Task Chosen_columns_show_each_runs_value_and_sweeps_group_their_runs()
+    {
+        var html = await ws.Http.GetStringAsync("/?cols=" + Uri.EscapeDataString("params.train.epochs, metrics.knn_top1, bogus") + "&where=" + Uri.EscapeDataString("kind = 'training'"));
+        Assert.Contains(">params.train.epochs</a></th>", html, StringComparison.Ordinal);
+        Assert.Contains(">metrics.knn_top1</a></th>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(">bogus<", html, StringComparison.Ordinal);
+        var rowA = Row(html, ws.RunA);
+        Assert.Contains("<td class=\"num\">2</td>", rowA, StringComparison.Ordinal);
+        var knn = (await ws.Api($"/api/runs/{ws.RunA}")).GetProperty("run").GetProperty("metrics").GetProperty("knn_top1").GetProperty("last").GetDouble();
+        Assert.Contains($"<td class=\"num\">{knn.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}</td>", rowA, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num\">1</td>", Row(html, ws.RunB), StringComparison.Ordinal);
+
+        // Grouped: the sweep's runs follow one header row that links to them all.
+        var grouped = await ws.Http.GetStringAsync("/?group=1");
+        var header = grouped.IndexOf($"sweep <b>{ws.Sweep}</b> · 2 on this page", StringComparison.Ordinal);
+        Assert.True(header > 0, grouped);
+        var rows = ws.SweepRuns.Select(r => grouped.IndexOf($"<tr data-run=\"{r}\"", StringComparison.Ordinal)).Order().ToList();
+        Assert.True(rows[0] > header, "the sweep's runs follow its header");
+        Assert.DoesNotContain("<tr data-run=", grouped[header..rows[1]].Replace($"<tr data-run=\"{ws.SweepRuns[0]}\"", "", StringComparison.Ordinal).Replace($"<tr data-run=\"{ws.SweepRuns[1]}\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var ungrouped = await ws.Http.GetStringAsync("/");
+        Assert.DoesNotContain("class=\"sweep\"", ungrouped, StringComparison.Ordinal);
+    }
+
+    private static string Row(string html, string run)
+    {
+        var start = html.IndexOf($"<tr data-run=\"{run}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no row for {run}");
+        return html[start..html.IndexOf("</tr>", start, StringComparison.Ordinal)];
+    }
+
+    [Fact]
+    public async Task Pages_of_the_runs_table_hold_every_run_once()
+    {
+        var all = (await ws.Api("/api/runs?limit=1000&sort=id")).GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
+        var paged = new List<string?>();
+        for (var offset = 0; offset < all.Count; offset += 2)
+            paged.AddRange((await ws.Api($"/api/runs?limit=2&offset={offset}&sort=id")).GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        Assert.Equal(all, paged);
+        Assert.True(all.Count >= 6);
+    }
+
+    [Fact]
     public async Task The_metrics_api_holds_every_logged_step_of_the_run()
     {
         var doc = await ws.Api($"/api/runs/{ws.RunA}/metrics");

@@ -27,6 +27,11 @@ public sealed class UiWorkspace : IAsyncLifetime
 
     public List<string> Queued { get; } = [];
 
+    /// <summary>The sweep submitted (two runs, queued, never started) and its runs.</summary>
+    public string Sweep { get; private set; } = "";
+
+    public List<string> SweepRuns { get; } = [];
+
     public string Url { get; private set; } = "";
 
     public HttpClient Http { get; private set; } = new();
@@ -61,6 +66,12 @@ public sealed class UiWorkspace : IAsyncLifetime
             Assert.True(code == 0, output);
             Queued.Add(JsonDocument.Parse(output).RootElement.GetProperty("runs")[0].GetProperty("id").GetString()!);
         }
+        var sweep = TinySpec("tiny sweep", epochs: 1) + "\nsweep:\n  grid: { train.optimizer.lr: [1.0e-4, 2.0e-4] }\n";
+        var (sweepCode, sweepOutput) = await Ibot("submit", WriteSpec("sweep.yaml", sweep), "--json");
+        Assert.True(sweepCode == 0, sweepOutput);
+        var submitted = JsonDocument.Parse(sweepOutput).RootElement;
+        Sweep = submitted.GetProperty("sweep_id").GetString()!;
+        SweepRuns.AddRange(submitted.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("id").GetString()!));
         (ui, Url) = StartUi(Workspace);
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(Url) };
     }

@@ -62,6 +62,17 @@ public sealed class BrowserTests(UiWorkspace ws, BrowserSession browser) : IClas
     }
 
     [SkippableFact]
+    public void The_console_check_sees_an_error_the_page_logs()
+    {
+        Chromium.Require();
+        browser.Open(ws.Url + "/");
+        browser.NoConsoleErrors();
+        browser.Script("console.error('a deliberate error');");
+        var seen = Assert.ThrowsAny<Exception>(browser.NoConsoleErrors);
+        Assert.Contains("a deliberate error", seen.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void A_runs_chart_shows_the_values_of_its_metrics_file_with_hover_zoom_and_log_scale()
     {
         Chromium.Require();
