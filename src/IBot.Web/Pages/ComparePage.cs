@@ -8,7 +8,7 @@ namespace IBot.Web.Pages;
 
 /// <summary>
 /// Two or more runs side by side (<c>GET /compare?id=A&amp;id=B…</c>): every spec key, the ones whose values differ
-/// highlighted (and listed first), every metric's last value, and the runs' curves overlaid by <c>ui.js</c>.
+/// highlighted, the runs' curves overlaid by <c>ui.js</c>, every metric's last value, and the keys that are the same (folded).
 /// </summary>
 public static class ComparePage
 {
@@ -37,11 +37,9 @@ public static class ComparePage
         var keys = runs.SelectMany(r => r.Params.Keys).Distinct(StringComparer.Ordinal).ToList();
         var values = keys.Select(k => (Key: k, Values: runs.Select(r => r.Params.TryGetValue(k, out var v) ? v.Format() : "").ToList())).ToList();
         var differing = values.Where(v => v.Values.Distinct(StringComparer.Ordinal).Count() > 1).ToList();
-        body.Append("<h2>Spec: ").Append(differing.Count).Append(" of ").Append(keys.Count).Append(" keys differ</h2><table class=\"grid\" id=\"spec-diff\"><tr><th>key</th>");
-        foreach (var run in runs) body.Append("<th>").Append(E(run.Id)).Append("</th>");
-        body.Append("</tr>");
-        foreach (var (key, vs) in differing.Concat(values.Except(differing))) Row(body, key, vs, differing.Any(d => d.Key == key) ? "diff" : "");
-        body.Append("</table>");
+        body.Append("<h2>Spec: ").Append(differing.Count).Append(" of ").Append(keys.Count).Append(" keys differ</h2>");
+        SpecTable(body, "spec-diff", runs, differing, "diff");
+        body.Append("<h2>Curves</h2><div id=\"compare-charts\" data-runs=\"").Append(E(string.Join(',', runs.Select(r => r.Id)))).Append("\"></div>");
 
         var metrics = runs.SelectMany(r => r.Metrics.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         body.Append("<h2>Metrics (last value)</h2><table class=\"grid\" id=\"metric-diff\"><tr><th>metric</th>");
@@ -49,8 +47,19 @@ public static class ComparePage
         body.Append("</tr>");
         foreach (var m in metrics)
             Row(body, m, runs.Select(r => r.Metrics.TryGetValue(m, out var s) ? s.Last.ToString("0.####", CultureInfo.InvariantCulture) : "").ToList(), "");
-        body.Append("</table><h2>Curves</h2><div id=\"compare-charts\" data-runs=\"").Append(E(string.Join(',', runs.Select(r => r.Id)))).Append("\"></div>");
+        body.Append("</table><details><summary>").Append(keys.Count - differing.Count).Append(" keys the same</summary>");
+        SpecTable(body, "spec-same", runs, values.Except(differing).ToList(), "");
+        body.Append("</details>");
         return Layout.Page("Compare", "Compare", body.ToString());
+    }
+
+    private static void SpecTable(StringBuilder body, string id, IReadOnlyList<RunRecord> runs, IReadOnlyList<(string Key, List<string> Values)> rows, string css)
+    {
+        body.Append("<table class=\"grid\" id=\"").Append(id).Append("\"><tr><th>key</th>");
+        foreach (var run in runs) body.Append("<th>").Append(E(run.Id)).Append("</th>");
+        body.Append("</tr>");
+        foreach (var (key, vs) in rows) Row(body, key, vs, css);
+        body.Append("</table>");
     }
 
     private static void Row(StringBuilder body, string key, IReadOnlyList<string> values, string css)

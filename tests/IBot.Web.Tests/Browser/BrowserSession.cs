@@ -32,7 +32,12 @@ public sealed class BrowserSession : IDisposable
     {
         if (Environment.GetEnvironmentVariable(Chromium.ScreenshotsVariable) is not { Length: > 0 } folder) return;
         Directory.CreateDirectory(folder);
+        // The whole page (up to 2,400 pixels), not only the window: the run page is long.
+        var window = Driver.Manage().Window.Size;
+        var height = Convert.ToInt32(Script("return document.documentElement.scrollHeight"), System.Globalization.CultureInfo.InvariantCulture);
+        Driver.Manage().Window.Size = new System.Drawing.Size(window.Width, Math.Clamp(height + 140, window.Height, 2400));
         Driver.GetScreenshot().SaveAsFile(Path.Combine(folder, name + ".png"));
+        Driver.Manage().Window.Size = window;
     }
 
     /// <summary>Fails with every error or warning the page's console logged since the last call.</summary>

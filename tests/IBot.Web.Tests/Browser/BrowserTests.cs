@@ -164,6 +164,7 @@ public sealed class BrowserTests(UiWorkspace ws, BrowserSession browser) : IClas
         Assert.Contains("train.epochs", differing);
         Assert.Contains("name", differing);
         Assert.DoesNotContain("train.batch_size", differing);
+        Assert.Contains("train.batch_size", Driver.FindElements(By.CssSelector("#spec-same td:first-child")).Select(t => t.GetAttribute("textContent")));
         var legend = browser.Until(d => d.FindElements(By.CssSelector("#compare-charts .chart[data-chart='loss'] .legend .item")) is { Count: > 0 } l ? l : null, "the overlaid curves");
         Assert.Equal(new[] { ws.RunA, ws.RunB }.Order(StringComparer.Ordinal), legend!.Select(i => i.Text).Order(StringComparer.Ordinal));
         Assert.Equal(2, Driver.FindElements(By.CssSelector("#compare-charts .chart[data-chart='loss'] path.line")).Count);
