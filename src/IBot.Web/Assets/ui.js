@@ -193,7 +193,10 @@
     const ids = box.dataset.runs.split(',');
     Promise.all(ids.map(id => getJson(`/api/runs/${encodeURIComponent(id)}/metrics`))).then(docs => {
       const names = [];
-      for (const d of docs) for (const c of d.curves) if (c.group !== 'schedule' && !names.some(n => n.name === c.name)) names.push(c);
+      // A loss term that is the total in every run is not drawn twice.
+      const kept = docs.map(d => new Set(lossTerms(d.curves).map(c => c.name)));
+      for (const d of docs) for (const c of d.curves)
+        if (c.group !== 'schedule' && !names.some(n => n.name === c.name) && (c.group !== 'loss' || kept.some(k => k.has(c.name)))) names.push(c);
       for (const c of names) {
         const chart = new Chart(box, c.name, c.name, c.x);
         chart.set(docs.map((d, i) => ({ name: ids[i], points: (d.curves.find(x => x.name === c.name) || { points: [] }).points })));
