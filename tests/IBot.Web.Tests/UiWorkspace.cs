@@ -38,8 +38,8 @@ public sealed class UiWorkspace : IAsyncLifetime
 
     private Process? ui;
 
-    public static string TinySpec(string name, int epochs, int logEvery = 1) =>
-        TinySpecs.Training(name, (16, 24, 12), ["{ kind: knn, k: [5] }"], epochs: epochs, logEvery: logEvery);
+    public static string TinySpec(string name, int epochs, int logEvery = 1, params string[] moreEvaluators) =>
+        TinySpecs.Training(name, (16, 24, 12), ["{ kind: knn, k: [5] }", .. moreEvaluators], epochs: epochs, logEvery: logEvery);
 
     /// <summary><c>ibot ARGS --workspace WS</c> in this process.</summary>
     public async Task<(int Code, string Output)> Ibot(params string[] args)
@@ -58,7 +58,8 @@ public sealed class UiWorkspace : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        RunA = await Run(WriteSpec("a.yaml", TinySpec(ScriptName, epochs: 2)));
+        // With attention maps: the run page shows its figures through the file endpoint.
+        RunA = await Run(WriteSpec("a.yaml", TinySpec(ScriptName, epochs: 2, moreEvaluators: "{ kind: attention_maps, images: 2 }")));
         RunB = await Run(WriteSpec("b.yaml", TinySpec("tiny b", epochs: 1)));
         foreach (var name in new[] { "queued one", "queued two" })
         {

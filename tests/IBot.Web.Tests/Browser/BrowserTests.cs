@@ -108,6 +108,11 @@ public sealed class BrowserTests(UiWorkspace ws, BrowserSession browser) : IClas
         Assert.NotEqual(path, Line(chart));
         Assert.Contains(Driver.FindElements(By.CssSelector(".chart[data-chart='eval'] .legend .item")), i => i.Text == "knn_top1");
         Assert.Contains(ws.RunA, Driver.FindElement(By.Id("log")).Text, StringComparison.Ordinal);
+        // The figures, loaded from the run folder: curves and the attention maps.
+        var figures = Driver.FindElements(By.CssSelector("#figures img")).ToDictionary(i => i.GetAttribute("alt")!, i => i);
+        Assert.Contains("figures/curves.png", figures.Keys);
+        Assert.Contains(figures.Keys, k => k.StartsWith("figures/attention-epoch", StringComparison.Ordinal));
+        Assert.All(figures.Values, i => Assert.True(Convert.ToInt64(browser.Script("return arguments[0].naturalWidth", i), CultureInfo.InvariantCulture) > 0, i.GetAttribute("alt")));
         browser.NoConsoleErrors();
     }
 
