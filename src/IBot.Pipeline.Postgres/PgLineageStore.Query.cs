@@ -17,14 +17,16 @@ public sealed partial class PgLineageStore
         {
             CheckKeys(c, t, plan, query);
             var sql = new PgRunQuery(plan);
-            if (query.Limit == 0)
+            int Count()
             {
                 using var count = new NpgsqlCommand($"SELECT count(*) FROM {sql.From} WHERE {sql.Where}", c, t);
                 foreach (var p in sql.Parameters) count.Parameters.Add(p.Clone());
-                return new RunQueryResult((int)(long)count.ExecuteScalar()!, []);
+                return (int)(long)count.ExecuteScalar()!;
             }
-            // One pass: the page and, beside each row, how many matched in all.
-            using var page = new NpgsqlCommand($"SELECT r.ordinal, count(*) OVER () FROM {sql.From} WHERE {sql.Where} ORDER BY {sql.OrderBy} LIMIT {query.Limit}", c, t);
+            if (query.Limit == 0) return new RunQueryResult(Count(), []);
+            // One pass: the page and, beside each row, how many matched in all (the window counts
+            // before OFFSET applies).
+            using var page = new NpgsqlCommand($"SELECT r.ordinal, count(*) OVER () FROM {sql.From} WHERE {sql.Where} ORDER BY {sql.OrderBy} LIMIT {query.Limit} OFFSET {query.Offset}", c, t);
             foreach (var p in sql.Parameters) page.Parameters.Add(p.Clone());
             var ordinals = new List<long>();
             var matched = 0;
@@ -34,6 +36,8 @@ public sealed partial class PgLineageStore
                     ordinals.Add(r.GetInt64(0));
                     matched = (int)r.GetInt64(1);
                 }
+            // A page past the last match has no row to carry the count.
+            if (ordinals.Count == 0 && query.Offset > 0) matched = Count();
             return new RunQueryResult(matched, PgLineageRows.Runs(c, t, ordinals));
         }, () => new RunQueryResult(0, []));
     }

@@ -5,6 +5,7 @@ using IBot.Cli.Infrastructure;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Graph;
+using IBot.Pipeline.Documents;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -27,19 +28,11 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var stores = CliStores.Open(settings.Workspace, settings.Store);
-        var workspace = stores.Workspace;
         var store = stores.Lineage;
-        var diff = RunComparison.Of(ShowCommand.FindRun(store, settings.A, workspace), ShowCommand.FindRun(store, settings.B, workspace));
+        var diff = RunComparison.Of(RunDetails.FindRun(store, settings.A, stores.LineageLocation), RunDetails.FindRun(store, settings.B, stores.LineageLocation));
         if (settings.Json)
         {
-            JsonOutput.Write(console, new
-            {
-                A = diff.A.Id,
-                B = diff.B.Id,
-                diff.SameSpec,
-                Params = diff.Params.Select(p => new { p.Key, A = LineageJson.Value(p.A), B = LineageJson.Value(p.B) }),
-                Metrics = diff.Metrics.Select(m => new { m.Name, m.A, m.B, m.Delta }),
-            });
+            JsonOutput.Write(console, CompareDocument.Of(diff));
             return 0;
         }
         console.MarkupLineInterpolated($"A = {diff.A.Id} (spec {diff.A.SpecHash[..Math.Min(12, diff.A.SpecHash.Length)]})");

@@ -31,6 +31,9 @@ public sealed class WorkspaceStores
     /// <summary>What commands print for the store: its URL, or the workspace's files.</summary>
     public string Describe() => Location.Describe(Workspace.Root);
 
+    /// <summary>Where the lineage lives, for messages: the workspace's lineage.db or the store's URL.</summary>
+    public string LineageLocation => Location.Url ?? Workspace.LineageDatabase;
+
     /// <summary>Lineage of queue events (submitted, cancelled, interrupted, requeued) in this store's lineage.</summary>
     public QueueLineage QueueLineage(Action<string> warn) => new(Lineage, warn);
 }
