@@ -109,7 +109,15 @@ public sealed class ClusterServiceTests : IDisposable
         var due = fired.Select(Due).ToList();
         Assert.True(due.Count >= 3, string.Join('\n', log));
         Assert.Equal(due.Count, due.Distinct().Count());
-        Assert.Equal(due.Order(), skipped.Select(Due).Order());
+        // While both nodes' triggers ran (a node that started late, or stopped first, on a loaded
+        // machine misses fire times at the edges), the other node found each fire submitted already.
+        var seen = fired.Concat(skipped).GroupBy(l => l[..l.IndexOf(':')]).ToDictionary(g => g.Key, g => g.Select(Due).Order().ToList());
+        Assert.Equal(["a", "b"], seen.Keys.Order());
+        var (from, to) = (seen.Values.Max(v => v[0]), seen.Values.Min(v => v[^1]));
+        bool Both(string d) => string.CompareOrdinal(d, from) >= 0 && string.CompareOrdinal(d, to) <= 0;
+        Assert.True(due.Count(Both) >= 2, string.Join('\n', log));
+        Assert.Equal(due.Where(Both).Order(), skipped.Select(Due).Where(Both).Order());
+        Assert.All(skipped.Select(Due), d => Assert.Contains(d, due));
         Assert.Equal(due.Count, stores.Queue.List().Count);
         foreach (var line in fired.Concat(skipped)) output.WriteLine(line);
     }
