@@ -107,7 +107,16 @@ public sealed class NodeProcessTests : IDisposable
     private async Task Stop(Process node)
     {
         Process.Start("kill", ["-INT", node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            // What the node was doing when it did not stop: its log, and the logs of every process of the test.
+            var logs = Directory.EnumerateFiles(dir, "*.log").Select(f => $"--- {Path.GetFileName(f)}\n{File.ReadAllText(f)}");
+            throw new TimeoutException($"ibot serve (pid {node.Id}) did not exit within 60 s of SIGINT\n{string.Join('\n', logs)}");
+        }
         Assert.Equal(0, node.ExitCode);
     }
 
