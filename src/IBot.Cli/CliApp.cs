@@ -79,6 +79,7 @@ public static class CliApp
             Add<ComponentsCommand>("components", "List every registered kind, where it comes from, and its options.");
             Add<SubmitCommand>("submit", "Expand a spec's sweep and queue its runs (or store its cron schedule); no service needed.");
             Add<ServeCommand>("serve", "The hosted service: run queued runs on device slots, recover crashed ones, fire schedules.");
+            Add<UiCommand>("ui", "The web UI: runs, curves, lineage and the queue in a browser (127.0.0.1:5080 by default).");
             Add<QueueCommand>("queue", "Queued and running runs.");
             Add<CancelCommand>("cancel", "Cancel a queued run, or stop a running one (its checkpoint is kept).");
             config.AddBranch<WorkspaceSettings>("schedules", schedules =>
@@ -103,9 +104,11 @@ public static class CliApp
                 bench.AddCommand<BenchDataCommand>("data").WithDescription("Multi-crop loader throughput (images per second).");
                 bench.AddCommand<BenchTrainCommand>("train").WithDescription("Training-step throughput on random inputs.");
                 bench.AddCommand<BenchLineageCommand>("lineage").WithDescription("Lineage store insert and query latency at 1,000, 10,000 and 100,000 runs.");
+                bench.AddCommand<BenchUiCommand>("ui").WithDescription("Web UI: time to first render of the runs table at 10,000 runs.");
                 commands.Add("bench data", typeof(BenchDataCommand));
                 commands.Add("bench train", typeof(BenchTrainCommand));
                 commands.Add("bench lineage", typeof(BenchLineageCommand));
+                commands.Add("bench ui", typeof(BenchUiCommand));
             });
         });
         return app;

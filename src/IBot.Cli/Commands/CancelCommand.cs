@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using IBot.Cli.Infrastructure;
 using IBot.Cli.Output;
-using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Scheduling;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -22,13 +21,8 @@ public sealed class CancelCommand(IAnsiConsole console, ErrorConsole errors) : C
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var access = QueueAccess.Open(settings.Workspace);
-        var outcome = access.Queue.RequestCancel(settings.Run);
+        var outcome = new RunCanceller(access.Queue, access.Workspace, access.Lineage(errors.Warning)).Cancel(settings.Run);
         if (outcome == CancelOutcome.NotFound) throw new ArgumentException($"run '{settings.Run}' is not in the queue of {access.Workspace.Root}");
-        // The run watches its folder for the request, so it stops even when no service is watching it.
-        if (outcome == CancelOutcome.Stopping) RunFiles.RequestCancel(access.Workspace.RunFolder(settings.Run));
-        // A running run records its own end; a queued one never starts, so its end is recorded here.
-        if (outcome == CancelOutcome.Removed)
-            access.Lineage(errors.Warning).Status(settings.Run, RunState.Cancelled, "cancelled while queued");
         if (settings.Json) JsonOutput.Write(console, new { RunId = settings.Run, Outcome = outcome.ToString().ToLowerInvariant() });
         else
             console.MarkupLine(outcome switch

@@ -4,6 +4,7 @@ using System.Globalization;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Graph;
+using IBot.Pipeline.Documents;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -27,17 +28,10 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
     {
         var workspace = Workspace.Resolve(settings.Workspace);
         var store = LineageStores.Open(workspace);
-        var diff = RunComparison.Of(ShowCommand.FindRun(store, settings.A, workspace), ShowCommand.FindRun(store, settings.B, workspace));
+        var diff = RunComparison.Of(RunDetails.FindRun(store, settings.A, workspace.LineageDatabase), RunDetails.FindRun(store, settings.B, workspace.LineageDatabase));
         if (settings.Json)
         {
-            JsonOutput.Write(console, new
-            {
-                A = diff.A.Id,
-                B = diff.B.Id,
-                diff.SameSpec,
-                Params = diff.Params.Select(p => new { p.Key, A = LineageJson.Value(p.A), B = LineageJson.Value(p.B) }),
-                Metrics = diff.Metrics.Select(m => new { m.Name, m.A, m.B, m.Delta }),
-            });
+            JsonOutput.Write(console, CompareDocument.Of(diff));
             return 0;
         }
         console.MarkupLineInterpolated($"A = {diff.A.Id} (spec {diff.A.SpecHash[..Math.Min(12, diff.A.SpecHash.Length)]})");

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Graph;
+using IBot.Pipeline.Documents;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -41,13 +42,13 @@ public sealed class LineageCommand(IAnsiConsole console) : Command<LineageComman
             return Export(store, file);
         var id = store.Resolve(settings.Id!) ?? throw new ArgumentException($"nothing with id '{settings.Id}' in {workspace.LineageDatabase}");
         var graph = new LineageGraph(store, settings.Depth);
-        var ancestors = graph.Ancestors(id);
-        var descendants = graph.Descendants(id);
         if (settings.Json)
         {
-            JsonOutput.Write(console, new { Id = id, Ancestors = LineageJson.Node(ancestors), Descendants = LineageJson.Node(descendants) });
+            JsonOutput.Write(console, LineageDocument.Of(id, graph));
             return 0;
         }
+        var ancestors = graph.Ancestors(id);
+        var descendants = graph.Descendants(id);
         console.Write(Tree($"[bold]{Markup.Escape(ancestors.Label)}[/] came from", ancestors));
         console.Write(Tree($"[bold]{Markup.Escape(descendants.Label)}[/] led to", descendants));
         return 0;

@@ -1,6 +1,7 @@
 using IBot.Cli.Infrastructure;
 using IBot.Cli.Output;
 using IBot.Pipeline.Scheduling;
+using IBot.Pipeline.Documents;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -22,11 +23,7 @@ public sealed class QueueCommand(IAnsiConsole console) : Command<QueueCommand.Se
         var runs = settings.All ? access.Queue.List() : access.Queue.List(RunState.Queued, RunState.Running);
         if (settings.Json)
         {
-            JsonOutput.Write(console, runs.Select(r => new
-            {
-                r.Id, r.Name, r.SweepId, State = r.State.ToString().ToLowerInvariant(), r.Priority, r.Attempts, r.Device, r.Pid,
-                r.CancelRequested, r.Reason, r.EnqueuedAt, r.StartedAt, r.EndedAt, r.History,
-            }).ToArray());
+            JsonOutput.Write(console, runs.Select(QueueEntryDocument.Of).ToArray());
             return 0;
         }
         if (runs.Count == 0)

@@ -5,6 +5,7 @@ using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage.Model;
 using IBot.Pipeline.Lineage.Query;
+using IBot.Pipeline.Documents;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -38,19 +39,17 @@ public sealed class RunsCommand(IAnsiConsole console) : Command<RunsCommand.Sett
         var result = store.QueryRuns(new RunQuery(settings.Where, settings.Sort, settings.Limit));
         if (settings.Json)
         {
-            JsonOutput.Write(console, new { result.Matched, Runs = result.Runs.Select(r => LineageJson.Run(r, full: false)) });
+            JsonOutput.Write(console, RunListDocument.Of(result));
             return 0;
         }
         // Besides the run's own fields, a column for each params / metrics key the query names.
-        var extra = QueryLexer.Tokenize($"{settings.Where} {settings.Sort?.TrimStart('-')}")
-            .Where(t => t.Kind == TokenKind.Identifier && (t.Text.StartsWith(RunFields.Params, StringComparison.Ordinal) || t.Text.StartsWith(RunFields.Metrics, StringComparison.Ordinal)))
-            .Select(t => t.Text).Distinct(StringComparer.Ordinal).ToList();
+        var extra = RunColumns.Named(settings.Where, settings.Sort);
         var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "name", "kind", "status", "created");
         foreach (var key in extra) table.AddColumn(Markup.Escape(key));
         foreach (var run in result.Runs)
             table.AddRow([
                 Markup.Escape(run.Id), Markup.Escape(run.Name), run.Kind.ToString().ToLowerInvariant(), Status(run.Status),
-                run.Created.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), .. extra.Select(k => Markup.Escape(Cell(run, k))),
+                run.Created.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), .. extra.Select(k => Markup.Escape(RunColumns.Cell(run, k))),
             ]);
         console.Write(table);
         console.MarkupLineInterpolated($"{result.Runs.Count} of {result.Matched} matching run{(result.Matched == 1 ? "" : "s")}");
@@ -64,17 +63,4 @@ public sealed class RunsCommand(IAnsiConsole console) : Command<RunsCommand.Sett
         RunState.Running => "[blue]running[/]",
         var s => s.ToString().ToLowerInvariant(),
     };
-
-    private static string Cell(RunRecord run, string key)
-    {
-        if (key.StartsWith(RunFields.Params, StringComparison.Ordinal))
-            return run.Params.TryGetValue(key[RunFields.Params.Length..], out var p) ? p.Format() : "";
-        var name = key[RunFields.Metrics.Length..];
-        var dot = name.LastIndexOf('.');
-        var suffix = dot > 0 ? name[(dot + 1)..] : "";
-        if (suffix is "last" or "min" or "max" or "best") name = name[..dot];
-        if (!run.Metrics.TryGetValue(name, out var m)) return "";
-        var value = suffix switch { "min" => m.Min, "max" => m.Max, "best" => m.Best(name), _ => m.Last };
-        return value.ToString("0.####", CultureInfo.InvariantCulture);
-    }
 }

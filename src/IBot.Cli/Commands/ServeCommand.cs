@@ -34,6 +34,24 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
         [Description("Starts per run before an interrupted run fails (default 3).")]
         public int MaxAttempts { get; init; } = 3;
 
+        [CommandOption("--ui")]
+        [Description("Also serve the web UI (as ibot ui does) for as long as the service runs.")]
+        public bool Ui { get; init; }
+
+        [CommandOption("--ui-port <PORT>")]
+        [Description("The web UI's port (default 5080; 0 picks a free one).")]
+        [DefaultValue(5080)]
+        public int UiPort { get; init; } = 5080;
+
+        [CommandOption("--ui-host <ADDRESS>")]
+        [Description("The web UI's address (default 127.0.0.1); any other needs --token.")]
+        [DefaultValue("127.0.0.1")]
+        public string UiHost { get; init; } = "127.0.0.1";
+
+        [CommandOption("--token <TOKEN>")]
+        [Description("Every web UI request needs it; default $IBOT_UI_TOKEN.")]
+        public string? Token { get; init; }
+
         [CommandOption("--dispatch-ms <MS>", IsHidden = true)]
         public int DispatchMs { get; init; } = 1000;
 
@@ -57,6 +75,9 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var access = QueueAccess.Open(settings.Workspace);
+        // A UI that could not be bound safely stops the service before it starts anything.
+        var uiOptions = settings.Ui ? UiCommand.Options(access.Workspace, settings.UiHost, settings.UiPort, settings.Token, catalog) : null;
+        uiOptions?.Check();
         // Both databases usable before the service starts anything: it would only fail every run it started.
         access.Queue.Verify();
         var lineage = access.Lineage(errors.Warning);
@@ -78,7 +99,15 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
             logging => logging.AddProvider(new ConsoleLoggerProvider(console, errors, LogLevel.Information)).AddFilter("Quartz", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning),
             lineage);
         JsonOutput.Line(console, $"ibot serve: {access.Workspace.Root}, slots {string.Join(", ", options.Slots)} (pid {Environment.ProcessId})");
+        using var ui = uiOptions is null ? null : IBot.Web.UiApp.Build(uiOptions);
+        if (ui is not null)
+        {
+            ui.StartAsync(cancellationToken).GetAwaiter().GetResult();
+            IBot.Web.UiApp.WarmUp(ui, uiOptions!.Token, cancellationToken).GetAwaiter().GetResult();
+            JsonOutput.Line(console, $"ibot ui: {IBot.Web.UiApp.Address(ui)} over {access.Workspace.Root}{(uiOptions.Token is null ? "" : " (token required)")}");
+        }
         host.RunAsync(cancellationToken).GetAwaiter().GetResult();
+        ui?.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
         JsonOutput.Line(console, "ibot serve: stopped");
         return 0;
     }

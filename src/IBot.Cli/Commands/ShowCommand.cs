@@ -4,6 +4,8 @@ using IBot.Cli.Output;
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Lineage;
 using IBot.Pipeline.Lineage.Model;
+using IBot.Pipeline.Documents;
+using IBot.Pipeline.Lineage.Graph;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -19,31 +21,17 @@ public sealed class ShowCommand(IAnsiConsole console) : Command<ShowCommand.Sett
         public string Run { get; init; } = "";
     }
 
-    public static RunRecord FindRun(ILineageStore store, string idOrPrefix, Workspace workspace)
-    {
-        var id = store.Resolve(idOrPrefix);
-        return (id is null ? null : store.GetRun(id))
-            ?? throw new ArgumentException($"no run '{idOrPrefix}' in {workspace.LineageDatabase}");
-    }
-
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var workspace = Workspace.Resolve(settings.Workspace);
         var store = LineageStores.Open(workspace);
-        var run = FindRun(store, settings.Run, workspace);
-        var produced = store.RelationsFrom(run.Id).Where(r => r.Kind == RelationKinds.Produces).Select(r => store.GetArtifact(r.To)).OfType<ArtifactRecord>().ToList();
-        var evaluations = store.RelationsFrom(run.Id).Where(r => r.Kind == RelationKinds.Performs).Select(r => store.GetEvaluation(r.To)).OfType<EvaluationRecord>()
-            .OrderBy(e => e.Epoch).ThenBy(e => e.Evaluator, StringComparer.Ordinal).ToList();
-        var resumedFrom = store.RelationsTo(run.Id).Where(r => r.Kind == RelationKinds.Resumes).Select(r => r.From).ToList();
-        // Each role with the data it read: two roles reading the same data share one fingerprint.
-        var datasets = run.DataRoles.Count > 0
-            ? run.DataRoles.Select(r => store.GetDataset(r.Value) is { } d ? d with { Role = r.Key } : null).OfType<DatasetFingerprint>().ToList()
-            : run.Datasets.Select(store.GetDataset).OfType<DatasetFingerprint>().ToList();
+        var details = RunDetails.Load(store, RunDetails.FindRun(store, settings.Run, workspace.LineageDatabase));
         if (settings.Json)
         {
-            JsonOutput.Write(console, new { Run = LineageJson.Run(run, full: true), Datasets = datasets, Artifacts = produced, Evaluations = evaluations, ResumedFrom = resumedFrom });
+            JsonOutput.Write(console, RunDetailsDocument.Of(details));
             return 0;
         }
+        var (run, datasets, produced, evaluations, resumedFrom) = details;
         var facts = new Table().Border(TableBorder.Rounded).AddColumns("run", Markup.Escape(run.Id));
         void Fact(string key, string? value)
         {

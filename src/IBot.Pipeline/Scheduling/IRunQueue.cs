@@ -32,6 +32,10 @@ public interface IRunQueue
     /// <summary>Cancels a queued run, or flags a running one to be stopped.</summary>
     CancelOutcome RequestCancel(string runId);
 
+    /// <summary>Gives a queued run a new priority (its place among the queued runs changes at once); false
+    /// when the run is not queued (unknown, running or finished), which changes nothing.</summary>
+    bool SetPriority(string runId, int priority);
+
     QueuedRun? Get(string runId);
 
     /// <summary>Runs in the given states (all when none), by submission order.</summary>

@@ -115,6 +115,18 @@ public sealed class LiteDbRunQueue(QueueDatabase database, TimeProvider? clock =
         }
     }, () => CancelOutcome.NotFound);
 
+    public bool SetPriority(string runId, int priority) => database.Change(db =>
+    {
+        var runs = Collection(db);
+        var run = runs.FindById(runId);
+        if (run is not { State: RunState.Queued }) return false;
+        run.Priority = priority;
+        run.ClaimKey = QueuedRun.ClaimKeyOf(priority, run.Sequence);
+        run.History.Add($"{Now:O} priority {priority}");
+        runs.Update(run);
+        return true;
+    }, () => false);
+
     public QueuedRun? Get(string runId) => database.Read<QueuedRun?>(db => Reading(db).FindById(runId), () => null);
 
     public IReadOnlyList<QueuedRun> List(params RunState[] states) => database.Read(db =>

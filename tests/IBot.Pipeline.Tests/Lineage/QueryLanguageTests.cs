@@ -100,6 +100,19 @@ public sealed class QueryLanguageTests : IClassFixture<QueryLanguageTests.Runs>
         Assert.Equal(["r3", "r2"], result.Runs.Select(r => r.Id));
     }
 
+    [Fact]
+    public void Offset_pages_through_the_sorted_matches()
+    {
+        var all = Ids(null, "id");
+        var pages = Enumerable.Range(0, (all.Length + 1) / 2)
+            .SelectMany(p => runs.Lineage.Store.QueryRuns(new RunQuery(null, "id", 2, Offset: p * 2)).Runs.Select(r => r.Id)).ToArray();
+        Assert.Equal(all, pages);
+        var past = runs.Lineage.Store.QueryRuns(new RunQuery(null, "id", 2, Offset: all.Length));
+        Assert.Equal(all.Length, past.Matched);
+        Assert.Empty(past.Runs);
+        Assert.Throws<ArgumentException>(() => runs.Lineage.Store.QueryRuns(new RunQuery(null, null, 2, Offset: -1)));
+    }
+
     [Theory]
     [InlineData("name = ", 8, "expected a value after '='")]
     [InlineData("name = alpha", 8, "quote text")]

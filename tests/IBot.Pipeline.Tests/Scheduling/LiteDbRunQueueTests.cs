@@ -25,6 +25,21 @@ public sealed class LiteDbRunQueueTests : IDisposable
     }
 
     [Fact]
+    public void A_new_priority_moves_a_queued_run_and_only_a_queued_one()
+    {
+        var queue = Queue();
+        queue.Enqueue([Run("a"), Run("b"), Run("c")]);
+        Assert.Equal("a", queue.ClaimNext("cpu", 0)!.Id);
+        Assert.True(queue.SetPriority("c", 3));
+        Assert.False(queue.SetPriority("a", 9));
+        Assert.False(queue.SetPriority("nope", 9));
+        Assert.Equal(3, queue.Get("c")!.Priority);
+        Assert.EndsWith("priority 3", queue.Get("c")!.History[^1], StringComparison.Ordinal);
+        Assert.Equal(0, queue.Get("a")!.Priority);
+        Assert.Equal(["c", "b"], [queue.ClaimNext("cpu", 0)!.Id, queue.ClaimNext("cpu", 0)!.Id]);
+    }
+
+    [Fact]
     public void Concurrent_claimers_never_get_the_same_run()
     {
         var queue = Queue();

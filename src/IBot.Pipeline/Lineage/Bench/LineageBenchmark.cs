@@ -55,6 +55,19 @@ public static class LineageBenchmark
         }
     }
 
+    /// <summary>Adds <paramref name="runs"/> runs like the benchmark's to <paramref name="store"/>, 1,000 per batch
+    /// (the web UI's benchmark fills a workspace with them).</summary>
+    public static void Fill(ILineageStore store, int runs, int seed = 7)
+    {
+        var random = new Random(seed);
+        for (var n = 0; n < runs;)
+        {
+            var batch = new LineageBatch();
+            for (var i = 0; i < 1000 && n < runs; i++) Add(batch, n++, random);
+            store.Write(batch);
+        }
+    }
+
     private static readonly double[] Rates = [2.5e-4, 5e-4, 1e-3, 2e-3];
     private static readonly string[] Kinds = ["block", "random"];
 

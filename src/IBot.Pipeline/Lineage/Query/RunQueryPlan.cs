@@ -36,6 +36,7 @@ public sealed class RunQueryPlan
     public static RunQueryPlan Create(RunQuery query)
     {
         if (query.Limit < 0) throw new ArgumentException($"--limit must be 0 or more, not {query.Limit}");
+        if (query.Offset < 0) throw new ArgumentException($"the offset must be 0 or more, not {query.Offset}");
         var where = QueryParser.Parse(query.Where);
         var columns = new Dictionary<string, (Token, string, string)>(StringComparer.Ordinal);
         foreach (var field in where.Fields())
@@ -60,7 +61,7 @@ public sealed class RunQueryPlan
 
     /// <summary>Ordinals of the matching runs in sort order (missing sort values last, ties in the
     /// order the runs were recorded — ordinals, so no id column has to be read),
-    /// at most <see cref="RunQuery.Limit"/>, and how many matched.</summary>
+    /// at most <see cref="RunQuery.Limit"/> after the first <see cref="RunQuery.Offset"/>, and how many matched.</summary>
     public (int Matched, int[] Ordinals) Execute(int count, Func<string, LineageValue[]> column)
     {
         var predicate = Compile(column);
@@ -77,7 +78,7 @@ public sealed class RunQueryPlan
             var order = sign * LineageValue.Order(x, y);
             return order != 0 ? order : a.CompareTo(b);
         });
-        return (keys.Length, keys.Take(Query.Limit).ToArray());
+        return (keys.Length, keys.Skip(Query.Offset).Take(Query.Limit).ToArray());
     }
 
     private static LineageValue At(LineageValue[] column, int i) => i < column.Length ? column[i] : default;

@@ -1,0 +1,59 @@
+using System.ComponentModel;
+using IBot.Cli.Output;
+using IBot.Pipeline.Components;
+using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Specs;
+using IBot.Web;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace IBot.Cli.Commands;
+
+/// <summary><c>ibot ui</c>: the web UI over a workspace (runs, curves, lineage, the queue) until SIGINT or SIGTERM.
+/// Binds 127.0.0.1 unless given another <c>--host</c>, which then needs a token.</summary>
+public sealed class UiCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<UiCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--workspace <DIR>")]
+        [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
+        public string? Workspace { get; init; }
+
+        [CommandOption("--port <PORT>")]
+        [Description("Port (default 5080; 0 picks a free one).")]
+        [DefaultValue(5080)]
+        public int Port { get; init; } = 5080;
+
+        [CommandOption("--host <ADDRESS>")]
+        [Description("Address to bind (default 127.0.0.1, this machine only); any other needs --token.")]
+        [DefaultValue("127.0.0.1")]
+        public string Host { get; init; } = "127.0.0.1";
+
+        [CommandOption("--token <TOKEN>")]
+        [Description("Every request needs it (login form or Authorization: Bearer); default $IBOT_UI_TOKEN.")]
+        public string? Token { get; init; }
+    }
+
+    /// <summary>The UI's options from a command's settings (shared with <c>ibot serve --ui</c>).</summary>
+    public static UiOptions Options(Workspace workspace, string host, int port, string? token, ComponentCatalog catalog) => new()
+    {
+        Workspace = workspace,
+        Host = host,
+        Port = port,
+        Token = string.IsNullOrEmpty(token) ? Environment.GetEnvironmentVariable(UiOptions.TokenVariable) is { Length: > 0 } t ? t : null : token,
+        Validator = () => new SpecValidator(catalog),
+    };
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = Options(Workspace.Resolve(settings.Workspace), settings.Host, settings.Port, settings.Token, catalog);
+        using var app = UiApp.Build(options);
+        app.StartAsync(cancellationToken).GetAwaiter().GetResult();
+        UiApp.WarmUp(app, options.Token, cancellationToken).GetAwaiter().GetResult();
+        JsonOutput.Line(console, $"ibot ui: {UiApp.Address(app)} over {options.Workspace.Root}{(options.Token is null ? "" : " (token required)")} (pid {Environment.ProcessId})");
+        app.WaitForShutdownAsync(cancellationToken).GetAwaiter().GetResult();
+        JsonOutput.Line(console, "ibot ui: stopped");
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Lineage;
+using IBot.Pipeline.Lineage.Graph;
+using IBot.Pipeline.Lineage.Model;
+using IBot.Pipeline.Scheduling;
+
+namespace IBot.Web;
+
+/// <summary>The workspace's stores as the pages and the API read and change them: the lineage store, the queue,
+/// cancel as <c>ibot cancel</c> does it and submission as <c>ibot submit</c> does it. Both stores are safe to use
+/// from several processes, so the UI runs beside <c>ibot serve</c> and <c>ibot run</c>.</summary>
+public sealed class UiData(UiOptions options)
+{
+    public Workspace Workspace => options.Workspace;
+
+    public ILineageStore Lineage { get; } = LineageStores.Open(options.Workspace);
+
+    public IRunQueue Queue { get; } = new LiteDbRunQueue(new QueueDatabase(options.Workspace.QueueDatabase));
+
+    private QueueLineage QueueLineage => new(Lineage, _ => { });
+
+    public CancelOutcome Cancel(string runId) => new RunCanceller(Queue, Workspace, QueueLineage).Cancel(runId);
+
+    /// <summary>Null when the UI was started without a spec validator (no submission).</summary>
+    public RunSubmitter? Submitter() => options.Validator is { } validator
+        ? new RunSubmitter(validator(), Queue, new LiteDbScheduleStore(new QueueDatabase(Workspace.QueueDatabase)), Workspace, QueueLineage)
+        : null;
+
+    /// <summary>Checks a spec file as <c>ibot validate</c> does (throws <see cref="IBot.Pipeline.Specs.SpecException"/>); the number of runs it stands for.</summary>
+    public int CheckSpec(string path) => options.Validator is { } validator
+        ? IBot.Pipeline.Specs.SpecRuns.Validate(validator(), path).Runs.Count
+        : throw new InvalidOperationException("submission is off in this UI");
+
+    /// <summary>The run with this id or unique prefix, or null.</summary>
+    public RunRecord? FindRun(string idOrPrefix)
+    {
+        try
+        {
+            return RunDetails.FindRun(Lineage, idOrPrefix, Workspace.LineageDatabase);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The run's folder: the one lineage recorded, else its place in the workspace.</summary>
+    public string RunFolder(RunRecord run) => Path.GetFullPath(run.Folder ?? Workspace.RunFolder(run.Id));
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using IBot.Cli;
+using IBot.Pipeline.Hosting;
+using Spectre.Console.Testing;
+
+namespace IBot.Web.Tests;
+
+/// <summary>Binding and the token: 127.0.0.1 by default; another host only with a token, which every request then needs
+/// (the login form's cookie or a bearer header).</summary>
+public sealed partial class UiSecurityTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("ibot-ui-security-").FullName;
+
+    [Fact]
+    public async Task Another_host_without_a_token_is_refused_before_anything_starts()
+    {
+        // With a token in the environment ibot ui would bind and serve (and this test would wait for ever).
+        Assert.True(string.IsNullOrEmpty(Environment.GetEnvironmentVariable(UiOptions.TokenVariable)), $"unset {UiOptions.TokenVariable} to run this test");
+        var console = new TestConsole().Width(400);
+        var code = await CliApp.RunAsync(console, ["ui", "--host", "0.0.0.0", "--port", "0", "--workspace", Path.Combine(dir, "ws")]);
+        Assert.Equal(2, code);
+        Assert.Contains("--host 0.0.0.0 is reachable from other machines: give --token (or $IBOT_UI_TOKEN)", console.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir, "ws")));
+        Assert.Throws<ArgumentException>(() => new UiOptions { Workspace = new Workspace(dir), Host = "10.1.2.3" }.Check());
+        new UiOptions { Workspace = new Workspace(dir), Host = "10.1.2.3", Token = "t" }.Check();
+        new UiOptions { Workspace = new Workspace(dir), Host = "localhost" }.Check();
+        new UiOptions { Workspace = new Workspace(dir), Host = "::1" }.Check();
+    }
+
+    [Fact]
+    public async Task With_a_token_every_request_needs_it_and_the_login_form_sets_a_cookie()
+    {
+        await using var app = UiApp.Build(new UiOptions { Workspace = new Workspace(Path.Combine(dir, "ws")), Port = 0, Token = "s3cret-token" });
+        await app.StartAsync();
+        var url = UiApp.Address(app);
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = new Uri(url) };
+
+        using (var page = await http.GetAsync("/queue"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+            Assert.Equal("/login?next=%2Fqueue", page.Headers.Location!.OriginalString);
+        }
+        foreach (var path in new[] { "/api/runs", "/api/queue" })
+        {
+            using var api = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        }
+        foreach (var path in new[] { "/", "/files/x/run.log", "/runs/x", "/lineage?id=x" })
+        {
+            using var page = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+            Assert.StartsWith("/login?next=", page.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        }
+        using (var post = await http.PostAsync("/queue/cancel", new FormUrlEncodedContent([new("id", "x")])))
+            Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+
+        // A bearer header, for scripts.
+        using (var bearer = new HttpRequestMessage(HttpMethod.Get, "/api/runs") { Headers = { { "Authorization", "Bearer s3cret-token" } } })
+        using (var ok = await http.SendAsync(bearer))
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using (var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/runs") { Headers = { { "Authorization", "Bearer s3cret-tokeN" } } })
+        using (var refused = await http.SendAsync(wrong))
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        // The login form: a wrong token is refused, the right one sets the cookie, then pages load.
+        var csrf = Csrf().Match(await http.GetStringAsync("/login")).Groups[1].Value;
+        Assert.NotEmpty(csrf);
+        using (var bad = await http.PostAsync("/login", new FormUrlEncodedContent([new("__csrf", csrf), new("token", "nope"), new("next", "/queue")])))
+            Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+        using (var noCsrf = await http.PostAsync("/login", new FormUrlEncodedContent([new("token", "s3cret-token")])))
+            Assert.Equal(HttpStatusCode.BadRequest, noCsrf.StatusCode);
+        using (var login = await http.PostAsync("/login", new FormUrlEncodedContent([new("__csrf", csrf), new("token", "s3cret-token"), new("next", "/queue")])))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+            Assert.Equal("/queue", login.Headers.Location!.OriginalString);
+            Assert.Contains(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith("ibot_ui_token=", StringComparison.Ordinal) && c.Contains("httponly", StringComparison.OrdinalIgnoreCase));
+        }
+        using (var page = await http.GetAsync("/queue"))
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        await app.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("/queue", "/queue")]
+    [InlineData("//evil.example/x", "/")]
+    [InlineData("/\\evil.example", "/")]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData(null, "/")]
+    public void After_login_only_a_local_path_is_followed(string? next, string expected) => Assert.Equal(expected, Pages.LoginPage.Next(next));
+
+    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
+    private static partial Regex Csrf();
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+}
