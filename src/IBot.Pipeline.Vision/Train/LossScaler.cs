@@ -48,15 +48,17 @@ public sealed class LossScaler
     {
         // GradScaler: inv_scale = scale.double().reciprocal().float().
         using var inverse = ((double)(float)(1.0 / Scale)).ToScalar();
-        var found = false;
+        using var scope = NewDisposeScope();
+        // One flag over every gradient, read back once: one device synchronisation per step, not one per parameter.
+        Tensor? found = null;
         foreach (var g in gradients)
         {
             if (g is null || g.IsInvalid) continue;
             g.mul_(inverse);
-            using var finite = g.isfinite().all();
-            if (!finite.item<bool>()) found = true;
+            var bad = g.isfinite().logical_not().any();
+            found = found is null ? bad : found.logical_or_(bad);
         }
-        return found;
+        return found is not null && found.item<bool>();
     }
 
     /// <summary>Advances the schedule after a step: backs off (and counts a skipped step) when
