@@ -106,7 +106,7 @@ public sealed class NodeProcessTests : IDisposable
 
     private async Task Stop(Process node)
     {
-        Process.Start("kill", ["-INT", node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        Process.Start("kill", ["-TERM", node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
         try
         {
             await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -115,7 +115,7 @@ public sealed class NodeProcessTests : IDisposable
         {
             // What the node was doing when it did not stop: its log, and the logs of every process of the test.
             var logs = Directory.EnumerateFiles(dir, "*.log").Select(f => $"--- {Path.GetFileName(f)}\n{File.ReadAllText(f)}");
-            throw new TimeoutException($"ibot serve (pid {node.Id}) did not exit within 60 s of SIGINT\n{string.Join('\n', logs)}");
+            throw new TimeoutException($"ibot serve (pid {node.Id}) did not exit within 60 s of SIGTERM\n{string.Join('\n', logs)}");
         }
         Assert.Equal(0, node.ExitCode);
     }
