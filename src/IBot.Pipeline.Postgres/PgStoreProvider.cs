@@ -23,6 +23,7 @@ public sealed class PgStoreProvider : IStoreProvider
         {
             Location = location, Workspace = workspace,
             Queue = queue, Schedules = new PgScheduleStore(database), Lineage = lineage, Cluster = queue,
+            ClusterTriggers = new PgClusterTriggers(database),
             Check = () =>
             {
                 // Read-only, as every command checks before its work: a database without ibot's schema stays empty.

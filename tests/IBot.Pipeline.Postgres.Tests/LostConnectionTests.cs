@@ -66,7 +66,7 @@ public sealed class LostConnectionTests : IDisposable
             Slots = ["cpu"], Node = "a", DispatchInterval = TimeSpan.FromMilliseconds(100), HeartbeatInterval = TimeSpan.FromMilliseconds(200),
         };
         var submitter = new RunSubmitter(new SpecValidator(Catalog.Create([])), stores.Queue, stores.Schedules, workspace);
-        using var host = ServiceHost.Build(options, workspace, stores.Queue, stores.Schedules, launcher, submitter, cluster: stores.Cluster);
+        using var host = ServiceHost.Build(options, workspace, stores.Queue, stores.Schedules, launcher, submitter, cluster: stores.Cluster, triggers: stores.ClusterTriggers);
         await host.StartAsync();
         await Until(() => launcher.Launches.ContainsKey("r1"), "r1 to start");
 

@@ -117,7 +117,7 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
         var launcher = new ProcessRunLauncher(WorkerCommand.Current(), access.Workspace, stores.Location.Url);
         using var host = ServiceHost.Build(options, access.Workspace, access.Queue, access.Schedules, launcher, submitter,
             logging => logging.AddProvider(new ConsoleLoggerProvider(console, errors, LogLevel.Information)).AddFilter("Quartz", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning),
-            lineage, stores.Cluster);
+            lineage, stores.Cluster, stores.ClusterTriggers);
         JsonOutput.Line(console, $"ibot serve: {access.Workspace.Root}, {(node is null ? "" : $"node {node} of {stores.Describe()}, ")}slots {string.Join(", ", options.Slots)} (pid {Environment.ProcessId})");
         using var ui = uiOptions is null ? null : IBot.Web.UiApp.Build(uiOptions);
         if (ui is not null)

@@ -9,9 +9,11 @@ namespace IBot.Pipeline.Hosting;
 /// schedule that missed fire times while no service ran (its next fire after the last one, or
 /// after its creation, has passed) fires once as soon as it is picked up, then keeps its cron:
 /// Quartz's own "fire once now" misfire policy for cron triggers, and cron's "catch up once"
-/// (anacron, systemd's Persistent=true).</summary>
+/// (anacron, systemd's Persistent=true). On a shared store the triggers are the cluster's (<paramref name="cluster"/>):
+/// every node syncs, the first to add a trigger owns its catch-up fire, and a trigger that exists already is
+/// left to Quartz, which fires a missed time once (cron's "fire once now" misfire policy).</summary>
 [DisallowConcurrentExecution]
-public sealed class ScheduleSyncJob(IScheduleStore schedules, ILogger<ScheduleSyncJob> logger) : IJob
+public sealed class ScheduleSyncJob(IScheduleStore schedules, ILogger<ScheduleSyncJob> logger, IScheduler? cluster = null) : IJob
 {
     public static readonly JobKey Key = new("schedule-sync", "service");
 
@@ -20,7 +22,7 @@ public sealed class ScheduleSyncJob(IScheduleStore schedules, ILogger<ScheduleSy
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var scheduler = context.Scheduler;
+        var scheduler = cluster ?? context.Scheduler;
         var stored = schedules.List().ToDictionary(s => s.Id, StringComparer.Ordinal);
         var present = await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(ScheduledSubmitJob.Group), cancellationToken);
         foreach (var key in present.Where(k => !stored.ContainsKey(k.Name)))
@@ -45,13 +47,21 @@ public sealed class ScheduleSyncJob(IScheduleStore schedules, ILogger<ScheduleSy
                 .WithIdentity(entry.Id, ScheduledSubmitJob.Group)
                 .WithCronSchedule(entry.Cron)
                 .Build();
-            await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellationToken);
+            try
+            {
+                await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), cancellationToken);
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+                // Another node of the cluster added it between the listing and here: its trigger, its catch-up.
+                continue;
+            }
             logger.LogInformation("schedule {Schedule} ({Cron}) active; next fire {Next}", entry.Id, entry.Cron, trigger.GetFireTimeAfter(DateTimeOffset.UtcNow));
             if (MissedFire(entry, DateTimeOffset.UtcNow) is { } missed)
             {
                 logger.LogInformation("schedule {Schedule} missed its fire at {Missed} while no service ran: firing once now", entry.Id, missed);
                 // Claimed by the latest missed due time, the same on every node starting in this cron period.
-                await scheduler.TriggerJob(job.Key, new JobDataMap { [ScheduledSubmitJob.FireTimeKey] = LatestMissed(entry, missed, DateTimeOffset.UtcNow).UtcDateTime.Ticks }, cancellationToken);
+                await scheduler.TriggerJob(job.Key, ScheduledSubmitJob.DueData(LatestMissed(entry, missed, DateTimeOffset.UtcNow)), cancellationToken);
             }
         }
     }

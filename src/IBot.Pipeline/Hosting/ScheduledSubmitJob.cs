@@ -1,3 +1,4 @@
+using System.Globalization;
 using IBot.Pipeline.Scheduling;
 using IBot.Pipeline.Specs;
 using Microsoft.Extensions.Logging;
@@ -14,13 +15,16 @@ public sealed class ScheduledSubmitJob(IScheduleStore schedules, RunSubmitter su
     public const string ScheduleIdKey = "schedule";
     public const string FireTimeKey = "fire-time";
 
+    /// <summary>The job data of a catch-up fire due at <paramref name="due"/>: a string, as a persistent store keeps it whatever its serializer.</summary>
+    public static JobDataMap DueData(DateTimeOffset due) => new() { [FireTimeKey] = due.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) };
+
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var id = context.MergedJobDataMap.GetString(ScheduleIdKey);
         var entry = schedules.List().FirstOrDefault(s => s.Id == id);
         if (entry is null) return ValueTask.CompletedTask;
         var due = context.MergedJobDataMap.ContainsKey(FireTimeKey)
-            ? new DateTime(context.MergedJobDataMap.GetLong(FireTimeKey), DateTimeKind.Utc)
+            ? DateTime.Parse(context.MergedJobDataMap.GetString(FireTimeKey)!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)
             : (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).UtcDateTime;
         // Whole seconds: cron's resolution, the same value on every node.
         due = new DateTime(due.Ticks - due.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);

@@ -25,6 +25,12 @@ public sealed record ServiceOptions
     /// A node recovers and settles only its own runs, and takes over those of a node that stopped beating.</summary>
     public string? Node { get; init; }
 
+    /// <summary>How late a cron fire may be before it counts as missed (a shared store's triggers; Quartz's misfire threshold).</summary>
+    public TimeSpan MisfireThreshold { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a node checks in with the shared trigger store, and so how soon a dead node's fires are recovered.</summary>
+    public TimeSpan ClusterCheckinInterval { get; init; } = TimeSpan.FromSeconds(7.5);
+
     /// <summary>Starts per run, the first included: a run interrupted this many times fails.</summary>
     public int MaxAttempts { get; init; } = 3;
 }

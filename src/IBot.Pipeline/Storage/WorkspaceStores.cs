@@ -24,6 +24,10 @@ public sealed class WorkspaceStores
     /// <summary>Node-aware operations of a queue several machines share; null for one machine's files.</summary>
     public IClusterQueue? Cluster { get; init; }
 
+    /// <summary>The Quartz job store a shared store's nodes keep cron triggers in; null for one machine's files
+    /// (one service, whose triggers live in memory and are rebuilt from the schedules at start).</summary>
+    public IClusterTriggerStore? ClusterTriggers { get; init; }
+
     /// <summary>Connects and reports the store's state in one line ("reachable, schema version 2");
     /// throws the store's exception when it cannot be used.</summary>
     public required Func<string> Check { get; init; }

@@ -1,0 +1,18 @@
+using Quartz;
+
+namespace IBot.Pipeline.Scheduling;
+
+/// <summary>
+/// Where the nodes of a shared store keep their cron triggers: Quartz's ADO.NET job store in the shared database,
+/// clustered, so each fire time of a schedule is acquired by one node under the database's row lock and a trigger
+/// that misfired while no node ran is handled once, by Quartz's misfire policy. Each node's own clocks (dispatch,
+/// heartbeats, schedule sync) stay in memory: they must fire on every node, which a clustered store never does.
+/// </summary>
+public interface IClusterTriggerStore
+{
+    /// <summary>Points the persistent store at the shared database (provider, connection, driver delegate, table prefix).</summary>
+    void Configure(IPersistentStoreBuilder store);
+
+    /// <summary>Where the triggers are, for messages ("postgres://ibot@db:5432/ibot, tables qrtz_*").</summary>
+    string Describe();
+}
