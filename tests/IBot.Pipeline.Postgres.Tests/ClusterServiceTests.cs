@@ -93,17 +93,20 @@ public sealed class ClusterServiceTests : IDisposable
     {
         var log = new ConcurrentQueue<string>();
         var stores = Submit("*/2 * * * * ?");
+        Assert.EndsWith("tables qrtz_* not created yet (the first node's start creates them)", stores.ClusterTriggers!.Check(ServiceHost.ClusterSchedulerName));
         var a = Start("a", 1, log, TimeSpan.FromMilliseconds(200));
         var b = Start("b", 1, log, TimeSpan.FromMilliseconds(200));
         await Task.WhenAll(a.Host.StartAsync(), b.Host.StartAsync());
         await Task.Delay(TimeSpan.FromSeconds(9));
         // Both nodes are members of the Quartz cluster, checked in to the shared job store.
         var members = Query("SELECT instance_name FROM qrtz_scheduler_state ORDER BY instance_name");
+        var doctor = stores.ClusterTriggers!.Check(ServiceHost.ClusterSchedulerName);
         await Task.WhenAll(a.Host.StopAsync(), b.Host.StopAsync());
         a.Host.Dispose();
         b.Host.Dispose();
 
         Assert.Equal(["a", "b"], members);
+        Assert.Matches(@"^Quartz clustered job store, tables qrtz_\*; nodes checked in: a \d+ s ago, b \d+ s ago$", doctor);
         var fired = log.Where(l => l.Contains(" fired: ", StringComparison.Ordinal)).ToList();
         var due = fired.Select(Due).ToList();
         Assert.True(due.Count >= 3, string.Join('\n', log));

@@ -65,7 +65,8 @@ public sealed class DoctorCommand(IAnsiConsole console) : Command<DoctorCommand.
             workspace = $"UNUSABLE: {e.Message}";
         }
         rows.Add(("workspace", workspace));
-        rows.Add(("store", Store(settings)));
+        rows.Add(("store", Store(settings, out var triggers)));
+        if (triggers is not null) rows.Add(("cron triggers", triggers));
         rows.Add(("system libstdc++", fix.SystemLibStdCxx ?? "not found"));
         rows.Add(("native-library fix", fix.Describe()));
 
@@ -83,8 +84,9 @@ public sealed class DoctorCommand(IAnsiConsole console) : Command<DoctorCommand.
     }
 
     /// <summary>Where the queue, schedules and lineage live, and whether they can be used now (read-only: nothing is created).</summary>
-    private static string Store(Settings settings)
+    private static string Store(Settings settings, out string? triggers)
     {
+        triggers = null;
         WorkspaceStores stores;
         try
         {
@@ -96,7 +98,9 @@ public sealed class DoctorCommand(IAnsiConsole console) : Command<DoctorCommand.
         }
         try
         {
-            return $"{stores.Describe()}: {stores.Check()}";
+            var state = stores.Check();
+            triggers = stores.ClusterTriggers?.Check(ServiceHost.ClusterSchedulerName);
+            return $"{stores.Describe()}: {state}";
         }
         catch (StoreException e)
         {

@@ -13,6 +13,7 @@ public interface IClusterTriggerStore
     /// <summary>Points the persistent store at the shared database (provider, connection, driver delegate, table prefix).</summary>
     void Configure(IPersistentStoreBuilder store);
 
-    /// <summary>Where the triggers are, for messages ("postgres://ibot@db:5432/ibot, tables qrtz_*").</summary>
-    string Describe();
+    /// <summary>The triggers' store and the Quartz nodes checked in to it, in one line for <c>ibot doctor</c>
+    /// (read-only; throws the store's exception when the database cannot be read).</summary>
+    string Check(string schedulerName);
 }
