@@ -44,9 +44,8 @@ public static class ServiceHost
             q.AddTrigger(t => t.ForJob(HeartbeatJob.Key).StartNow()
                 .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(options.HeartbeatInterval).RepeatForever()));
             // On a shared store the sync job keeps the clustered scheduler's triggers, not its own scheduler's.
-            if (triggers is not null)
-                q.AddJobType(sp => new ScheduleSyncJob(sp.GetRequiredService<IScheduleStore>(), sp.GetRequiredService<ILogger<ScheduleSyncJob>>(),
-                    sp.GetRequiredKeyedService<IScheduler>(ClusterSchedulerName)));
+            q.AddJobType(sp => new ScheduleSyncJob(sp.GetRequiredService<IScheduleStore>(), sp.GetRequiredService<ILogger<ScheduleSyncJob>>(),
+                triggers is null ? null : sp.GetRequiredKeyedService<IScheduler>(ClusterSchedulerName)));
             q.AddJob<ScheduleSyncJob>(j => j.WithIdentity(ScheduleSyncJob.Key));
             q.AddTrigger(t => t.ForJob(ScheduleSyncJob.Key).StartNow()
                 .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(options.ScheduleSyncInterval).RepeatForever()));
