@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using IBot.Cli;
 using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Storage;
 using Spectre.Console.Testing;
 
 namespace IBot.Web.Tests;
@@ -22,16 +23,16 @@ public sealed partial class UiSecurityTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("--host 0.0.0.0 is reachable from other machines: give --token (or $IBOT_UI_TOKEN)", console.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(dir, "ws")));
-        Assert.Throws<ArgumentException>(() => new UiOptions { Workspace = new Workspace(dir), Host = "10.1.2.3" }.Check());
-        new UiOptions { Workspace = new Workspace(dir), Host = "10.1.2.3", Token = "t" }.Check();
-        new UiOptions { Workspace = new Workspace(dir), Host = "localhost" }.Check();
-        new UiOptions { Workspace = new Workspace(dir), Host = "::1" }.Check();
+        Assert.Throws<ArgumentException>(() => new UiOptions { Stores = Lite(dir), Host = "10.1.2.3" }.Check());
+        new UiOptions { Stores = Lite(dir), Host = "10.1.2.3", Token = "t" }.Check();
+        new UiOptions { Stores = Lite(dir), Host = "localhost" }.Check();
+        new UiOptions { Stores = Lite(dir), Host = "::1" }.Check();
     }
 
     [Fact]
     public async Task With_a_token_every_request_needs_it_and_the_login_form_sets_a_cookie()
     {
-        await using var app = UiApp.Build(new UiOptions { Workspace = new Workspace(Path.Combine(dir, "ws")), Port = 0, Token = "s3cret-token" });
+        await using var app = UiApp.Build(new UiOptions { Stores = Lite(Path.Combine(dir, "ws")), Port = 0, Token = "s3cret-token" });
         await app.StartAsync();
         var url = UiApp.Address(app);
         var cookies = new CookieContainer();
@@ -89,6 +90,9 @@ public sealed partial class UiSecurityTests : IDisposable
     [InlineData("https://evil.example/", "/")]
     [InlineData(null, "/")]
     public void After_login_only_a_local_path_is_followed(string? next, string expected) => Assert.Equal(expected, Pages.LoginPage.Next(next));
+
+    /// <summary>The workspace's own LiteDB files, as <c>ibot ui</c> opens them without <c>--store</c>.</summary>
+    private static WorkspaceStores Lite(string workspace) => StoreFactory.Lite.Open(StoreLocation.Workspace, new Workspace(workspace));
 
     [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
     private static partial Regex Csrf();
