@@ -83,6 +83,52 @@ public sealed partial class UiSecurityTests : IDisposable
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task The_login_cookie_is_not_the_token_and_only_the_cookie_this_ui_set_is_accepted()
+    {
+        const string token = "s3cret-token";
+        await using var app = UiApp.Build(new UiOptions { Stores = Lite(Path.Combine(dir, "ws")), Port = 0, Token = token });
+        await app.StartAsync();
+        var url = UiApp.Address(app);
+        string setCookie;
+        using (var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(url) })
+        {
+            var csrf = Csrf().Match(await http.GetStringAsync("/login")).Groups[1].Value;
+            using var login = await http.PostAsync("/login", new FormUrlEncodedContent([new("__csrf", csrf), new("token", token), new("next", "/")]));
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+            setCookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(Security.UiSecurity.CookieName + "=", StringComparison.Ordinal));
+        }
+        var cookie = setCookie[(Security.UiSecurity.CookieName.Length + 1)..].Split(';')[0];
+        Assert.NotEmpty(cookie);
+        foreach (var form in new[] { token, Uri.EscapeDataString(token), Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)).TrimEnd('=') })
+            Assert.DoesNotContain(form, setCookie, StringComparison.OrdinalIgnoreCase);
+
+        // Sent by clients that never logged in: the cookie the login set is accepted; the token itself, or the cookie
+        // changed by one character, is not.
+        Assert.Equal(HttpStatusCode.OK, await WithCookie(url, cookie, "/api/runs"));
+        Assert.Equal(HttpStatusCode.OK, await WithCookie(url, cookie, "/queue"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(url, token, "/api/runs"));
+        Assert.Equal(HttpStatusCode.Redirect, await WithCookie(url, token, "/queue"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(url, cookie[..^1] + (cookie[^1] == 'A' ? 'B' : 'A'), "/api/runs"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(url, "", "/api/runs"));
+
+        // Another start with the same token makes another key: the first one's cookie means nothing to it.
+        await using var again = UiApp.Build(new UiOptions { Stores = Lite(Path.Combine(dir, "ws")), Port = 0, Token = token });
+        await again.StartAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(UiApp.Address(again), cookie, "/api/runs"));
+        await again.StopAsync();
+        await app.StopAsync();
+    }
+
+    /// <summary>The status of a GET that carries only this login cookie (no cookie jar, no redirects followed).</summary>
+    private static async Task<HttpStatusCode> WithCookie(string url, string value, string path)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(url) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { { "Cookie", $"{Security.UiSecurity.CookieName}={value}" } } };
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
     [Theory]
     [InlineData("/queue", "/queue")]
     [InlineData("//evil.example/x", "/")]
