@@ -2,7 +2,6 @@ using System.ComponentModel;
 using IBot.Cli.Infrastructure;
 using IBot.Cli.Output;
 using IBot.Pipeline.Components;
-using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Specs;
 using IBot.Pipeline.Storage;
 using IBot.Web;

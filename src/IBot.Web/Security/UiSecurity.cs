@@ -9,7 +9,8 @@ namespace IBot.Web.Security;
 /// What guards the UI: response headers (a Content-Security-Policy that allows only ibot's own scripts, styles and
 /// images, so even text that escaped escaping could not run), the token every request needs when one is set (the
 /// login form's cookie, or <c>Authorization: Bearer</c>; only the login form and ibot's own stylesheet and script, which
-/// hold no data, are served without it; the cookie holds a MAC of the token, never the token), and the anti-forgery check of every state-changing POST.
+/// hold no data, are served without it; the cookie holds a MAC of the token, never the token: <see cref="UiLogin"/>),
+/// and the anti-forgery check of every state-changing POST.
 /// </summary>
 public static class UiSecurity
 {
