@@ -43,7 +43,9 @@ public static class UiApp
         var app = builder.Build();
         var data = app.Services.GetRequiredService<UiData>();
         var antiforgery = app.Services.GetRequiredService<IAntiforgery>();
-        app.Use((context, next) => UiSecurity.Gate(context, () => next(context), options.Token));
+        // The login cookie's key is made here, once per start: the cookie never holds the token.
+        var login = options.Token is { Length: > 0 } t ? new UiLogin(t) : null;
+        app.Use((context, next) => UiSecurity.Gate(context, () => next(context), login));
         string Csrf(HttpContext c) => antiforgery.GetAndStoreTokens(c).RequestToken!;
 
         app.MapGet("/assets/{name}", (string name) => Assets.Serve(name));
@@ -86,9 +88,9 @@ public static class UiApp
         {
             if (!await UiSecurity.Forgery(c, antiforgery)) return Results.Empty;
             var form = await c.Request.ReadFormAsync();
-            if (options.Token is not { Length: > 0 } token) return Results.Redirect("/");
-            if (!UiSecurity.Same(form["token"].ToString(), token)) return Html(LoginPage.Render(Csrf(c), form["next"], true), 401);
-            c.Response.Cookies.Append(UiSecurity.CookieName, token, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = c.Request.IsHttps, Path = "/" });
+            if (login is null) return Results.Redirect("/");
+            if (!login.IsToken(form["token"].ToString())) return Html(LoginPage.Render(Csrf(c), form["next"], true), 401);
+            c.Response.Cookies.Append(UiSecurity.CookieName, login.CookieValue, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = c.Request.IsHttps, Path = "/" });
             return Results.Redirect(LoginPage.Next(form["next"]));
         });
         ApiEndpoints.Map(app, data);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using IBot.Pipeline.Hosting;
-using IBot.Pipeline.Lineage;
 using IBot.Pipeline.Lineage.Bench;
+using IBot.Pipeline.Storage;
 
 namespace IBot.Web;
 
@@ -22,11 +22,11 @@ public static class UiBenchmark
     {
         var workspace = new Workspace(folder);
         Directory.CreateDirectory(folder);
-        var store = LineageStores.Open(workspace);
+        var stores = StoreFactory.Lite.Open(StoreLocation.Workspace, workspace);
         var fill = Stopwatch.StartNew();
-        LineageBenchmark.Fill(store, runs);
+        LineageBenchmark.Fill(stores.Lineage, runs);
         Console.Error.WriteLine($"filled {runs:N0} runs in {fill.Elapsed.TotalSeconds:0.0} s");
-        await using var app = UiApp.Build(new UiOptions { Workspace = workspace, Port = 0 });
+        await using var app = UiApp.Build(new UiOptions { Stores = stores, Port = 0 });
         await app.StartAsync(cancellationToken);
         var warmUp = (await UiApp.WarmUp(app, null, cancellationToken)).TotalMilliseconds;
         using var http = new HttpClient { BaseAddress = new Uri(UiApp.Address(app)) };

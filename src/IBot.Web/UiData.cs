@@ -3,27 +3,31 @@ using IBot.Pipeline.Lineage;
 using IBot.Pipeline.Lineage.Graph;
 using IBot.Pipeline.Lineage.Model;
 using IBot.Pipeline.Scheduling;
+using IBot.Pipeline.Storage;
 
 namespace IBot.Web;
 
 /// <summary>The workspace's stores as the pages and the API read and change them: the lineage store, the queue,
-/// cancel as <c>ibot cancel</c> does it and submission as <c>ibot submit</c> does it. Both stores are safe to use
-/// from several processes, so the UI runs beside <c>ibot serve</c> and <c>ibot run</c>.</summary>
+/// cancel as <c>ibot cancel</c> does it and submission as <c>ibot submit</c> does it. The stores are the ones the
+/// front door opened from <c>--workspace</c> and <c>--store</c> (the workspace's LiteDB files or a PostgreSQL
+/// database), each safe to use from several processes, so the UI runs beside <c>ibot serve</c> and <c>ibot run</c>.</summary>
 public sealed class UiData(UiOptions options)
 {
-    public Workspace Workspace => options.Workspace;
+    private readonly WorkspaceStores stores = options.Stores;
 
-    public ILineageStore Lineage { get; } = LineageStores.Open(options.Workspace);
+    public Workspace Workspace => stores.Workspace;
 
-    public IRunQueue Queue { get; } = new LiteDbRunQueue(new QueueDatabase(options.Workspace.QueueDatabase));
+    public ILineageStore Lineage => stores.Lineage;
 
-    private QueueLineage QueueLineage => new(Lineage, _ => { });
+    public IRunQueue Queue => stores.Queue;
+
+    private QueueLineage QueueLineage => stores.QueueLineage(_ => { });
 
     public CancelOutcome Cancel(string runId) => new RunCanceller(Queue, Workspace, QueueLineage).Cancel(runId);
 
     /// <summary>Null when the UI was started without a spec validator (no submission).</summary>
     public RunSubmitter? Submitter() => options.Validator is { } validator
-        ? new RunSubmitter(validator(), Queue, new LiteDbScheduleStore(new QueueDatabase(Workspace.QueueDatabase)), Workspace, QueueLineage)
+        ? new RunSubmitter(validator(), Queue, stores.Schedules, Workspace, QueueLineage)
         : null;
 
     /// <summary>Checks a spec file as <c>ibot validate</c> does (throws <see cref="IBot.Pipeline.Specs.SpecException"/>); the number of runs it stands for.</summary>
@@ -36,7 +40,7 @@ public sealed class UiData(UiOptions options)
     {
         try
         {
-            return RunDetails.FindRun(Lineage, idOrPrefix, Workspace.LineageDatabase);
+            return RunDetails.FindRun(Lineage, idOrPrefix, stores.LineageLocation);
         }
         catch (ArgumentException)
         {

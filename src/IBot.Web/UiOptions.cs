@@ -1,5 +1,6 @@
 using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Specs;
+using IBot.Pipeline.Storage;
 
 namespace IBot.Web;
 
@@ -8,7 +9,11 @@ public sealed class UiOptions
 {
     public const string TokenVariable = "IBOT_UI_TOKEN";
 
-    public required Workspace Workspace { get; init; }
+    /// <summary>The workspace (run folders) and its queue, schedules and lineage: the workspace's LiteDB files or a
+    /// PostgreSQL database, as the front door opened them from <c>--workspace</c> and <c>--store</c>.</summary>
+    public required WorkspaceStores Stores { get; init; }
+
+    public Workspace Workspace => Stores.Workspace;
 
     /// <summary>The address to bind: 127.0.0.1 (this machine only) unless a token guards every request.</summary>
     public string Host { get; init; } = "127.0.0.1";

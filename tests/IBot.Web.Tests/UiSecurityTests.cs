@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using IBot.Cli;
 using IBot.Pipeline.Hosting;
+using IBot.Pipeline.Storage;
 using Spectre.Console.Testing;
 
 namespace IBot.Web.Tests;
@@ -22,16 +23,16 @@ public sealed partial class UiSecurityTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("--host 0.0.0.0 is reachable from other machines: give --token (or $IBOT_UI_TOKEN)", console.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(dir, "ws")));
-        Assert.Throws<ArgumentException>(() => new UiOptions { Workspace = new Workspace(dir), Host = "10.1.2.3" }.Check());
-        new UiOptions { Workspace = new Workspace(dir), Host = "10.1.2.3", Token = "t" }.Check();
-        new UiOptions { Workspace = new Workspace(dir), Host = "localhost" }.Check();
-        new UiOptions { Workspace = new Workspace(dir), Host = "::1" }.Check();
+        Assert.Throws<ArgumentException>(() => new UiOptions { Stores = Lite(dir), Host = "10.1.2.3" }.Check());
+        new UiOptions { Stores = Lite(dir), Host = "10.1.2.3", Token = "t" }.Check();
+        new UiOptions { Stores = Lite(dir), Host = "localhost" }.Check();
+        new UiOptions { Stores = Lite(dir), Host = "::1" }.Check();
     }
 
     [Fact]
     public async Task With_a_token_every_request_needs_it_and_the_login_form_sets_a_cookie()
     {
-        await using var app = UiApp.Build(new UiOptions { Workspace = new Workspace(Path.Combine(dir, "ws")), Port = 0, Token = "s3cret-token" });
+        await using var app = UiApp.Build(new UiOptions { Stores = Lite(Path.Combine(dir, "ws")), Port = 0, Token = "s3cret-token" });
         await app.StartAsync();
         var url = UiApp.Address(app);
         var cookies = new CookieContainer();
@@ -82,6 +83,52 @@ public sealed partial class UiSecurityTests : IDisposable
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task The_login_cookie_is_not_the_token_and_only_the_cookie_this_ui_set_is_accepted()
+    {
+        const string token = "s3cret-token";
+        await using var app = UiApp.Build(new UiOptions { Stores = Lite(Path.Combine(dir, "ws")), Port = 0, Token = token });
+        await app.StartAsync();
+        var url = UiApp.Address(app);
+        string setCookie;
+        using (var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(url) })
+        {
+            var csrf = Csrf().Match(await http.GetStringAsync("/login")).Groups[1].Value;
+            using var login = await http.PostAsync("/login", new FormUrlEncodedContent([new("__csrf", csrf), new("token", token), new("next", "/")]));
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+            setCookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(Security.UiSecurity.CookieName + "=", StringComparison.Ordinal));
+        }
+        var cookie = setCookie[(Security.UiSecurity.CookieName.Length + 1)..].Split(';')[0];
+        Assert.NotEmpty(cookie);
+        foreach (var form in new[] { token, Uri.EscapeDataString(token), Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)).TrimEnd('=') })
+            Assert.DoesNotContain(form, setCookie, StringComparison.OrdinalIgnoreCase);
+
+        // Sent by clients that never logged in: the cookie the login set is accepted; the token itself, or the cookie
+        // changed by one character, is not.
+        Assert.Equal(HttpStatusCode.OK, await WithCookie(url, cookie, "/api/runs"));
+        Assert.Equal(HttpStatusCode.OK, await WithCookie(url, cookie, "/queue"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(url, token, "/api/runs"));
+        Assert.Equal(HttpStatusCode.Redirect, await WithCookie(url, token, "/queue"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(url, cookie[..^1] + (cookie[^1] == 'A' ? 'B' : 'A'), "/api/runs"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(url, "", "/api/runs"));
+
+        // Another start with the same token makes another key: the first one's cookie means nothing to it.
+        await using var again = UiApp.Build(new UiOptions { Stores = Lite(Path.Combine(dir, "ws")), Port = 0, Token = token });
+        await again.StartAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithCookie(UiApp.Address(again), cookie, "/api/runs"));
+        await again.StopAsync();
+        await app.StopAsync();
+    }
+
+    /// <summary>The status of a GET that carries only this login cookie (no cookie jar, no redirects followed).</summary>
+    private static async Task<HttpStatusCode> WithCookie(string url, string value, string path)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(url) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { { "Cookie", $"{Security.UiSecurity.CookieName}={value}" } } };
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
     [Theory]
     [InlineData("/queue", "/queue")]
     [InlineData("//evil.example/x", "/")]
@@ -89,6 +136,9 @@ public sealed partial class UiSecurityTests : IDisposable
     [InlineData("https://evil.example/", "/")]
     [InlineData(null, "/")]
     public void After_login_only_a_local_path_is_followed(string? next, string expected) => Assert.Equal(expected, Pages.LoginPage.Next(next));
+
+    /// <summary>The workspace's own LiteDB files, as <c>ibot ui</c> opens them without <c>--store</c>.</summary>
+    private static WorkspaceStores Lite(string workspace) => StoreFactory.Lite.Open(StoreLocation.Workspace, new Workspace(workspace));
 
     [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
     private static partial Regex Csrf();

@@ -10,8 +10,9 @@ namespace IBot.Web.Tests;
 
 /// <summary>
 /// A workspace with real runs made by ibot (two tiny trainings that differ in their epochs, the first named with a
-/// <c>&lt;script&gt;</c> tag, and two runs submitted but never started), and <c>ibot ui</c> over it in a child process
-/// on a free port. Shared by the HTTP and the browser tests.
+/// <c>&lt;script&gt;</c> tag, a third that differs from the second only in its backbone's depth and name, and runs
+/// submitted but never started), and <c>ibot ui</c> over it in a child process on a free port. Shared by the HTTP and
+/// the browser tests.
 /// </summary>
 public sealed class UiWorkspace : IAsyncLifetime
 {
@@ -24,6 +25,9 @@ public sealed class UiWorkspace : IAsyncLifetime
     public string RunA { get; private set; } = "";
 
     public string RunB { get; private set; } = "";
+
+    /// <summary>As <see cref="RunB"/> but with a two-block backbone (for a compare of three runs).</summary>
+    public string RunC { get; private set; } = "";
 
     public List<string> Queued { get; } = [];
 
@@ -61,6 +65,7 @@ public sealed class UiWorkspace : IAsyncLifetime
         // With attention maps: the run page shows its figures through the file endpoint.
         RunA = await Run(WriteSpec("a.yaml", TinySpec(ScriptName, epochs: 2, moreEvaluators: "{ kind: attention_maps, images: 2 }")));
         RunB = await Run(WriteSpec("b.yaml", TinySpec("tiny b", epochs: 1)));
+        RunC = await Run(WriteSpec("c.yaml", TinySpecs.Training("tiny c", (16, 24, 12), ["{ kind: knn, k: [5] }"], epochs: 1, logEvery: 1, depth: 2)));
         foreach (var name in new[] { "queued one", "queued two" })
         {
             var (code, output) = await Ibot("submit", WriteSpec($"{name.Replace(' ', '-')}.yaml", TinySpec(name, epochs: 1)), "--json");

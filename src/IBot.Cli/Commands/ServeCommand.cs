@@ -90,11 +90,9 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
         var stores = access.Stores;
         if (settings.Node is not null && stores.Cluster is null)
             throw new ArgumentException("--node names a node of a shared store: give --store postgres://user@host:port/db (or IBOT_STORE)");
-        if (settings.Ui && stores.Location.IsPostgres)
-            throw new ArgumentException("--ui reads the workspace's LiteDB files; the web UI over a PostgreSQL store is not built yet (run ibot ui on a machine's own workspace)");
         var node = stores.Cluster is null ? null : settings.Node ?? Environment.MachineName;
         // A UI that could not be bound safely stops the service before it starts anything.
-        var uiOptions = settings.Ui ? UiCommand.Options(access.Workspace, settings.UiHost, settings.UiPort, settings.Token, catalog) : null;
+        var uiOptions = settings.Ui ? UiCommand.Options(stores, settings.UiHost, settings.UiPort, settings.Token, catalog) : null;
         uiOptions?.Check();
         // Both databases usable before the service starts anything: it would only fail every run it started.
         access.Queue.Verify();
@@ -124,7 +122,7 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
         {
             ui.StartAsync(cancellationToken).GetAwaiter().GetResult();
             IBot.Web.UiApp.WarmUp(ui, uiOptions!.Token, cancellationToken).GetAwaiter().GetResult();
-            JsonOutput.Line(console, $"ibot ui: {IBot.Web.UiApp.Address(ui)} over {access.Workspace.Root}{(uiOptions.Token is null ? "" : " (token required)")}");
+            JsonOutput.Line(console, $"ibot ui: {IBot.Web.UiApp.Address(ui)} over {UiCommand.Over(stores)}{(uiOptions.Token is null ? "" : " (token required)")}");
         }
         host.RunAsync(cancellationToken).GetAwaiter().GetResult();
         ui?.StopAsync(CancellationToken.None).GetAwaiter().GetResult();

@@ -1,8 +1,9 @@
 using System.ComponentModel;
+using IBot.Cli.Infrastructure;
 using IBot.Cli.Output;
 using IBot.Pipeline.Components;
-using IBot.Pipeline.Hosting;
 using IBot.Pipeline.Specs;
+using IBot.Pipeline.Storage;
 using IBot.Web;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -10,8 +11,9 @@ using Spectre.Console.Cli;
 
 namespace IBot.Cli.Commands;
 
-/// <summary><c>ibot ui</c>: the web UI over a workspace (runs, curves, lineage, the queue) until SIGINT or SIGTERM.
-/// Binds 127.0.0.1 unless given another <c>--host</c>, which then needs a token.</summary>
+/// <summary><c>ibot ui</c>: the web UI over a workspace and its store (runs, curves, lineage, the queue) until SIGINT or
+/// SIGTERM; the store is the workspace's LiteDB files unless <c>--store</c> / <c>IBOT_STORE</c> names a PostgreSQL
+/// database, opened as every other command opens it. Binds 127.0.0.1 unless given another <c>--host</c>, which then needs a token.</summary>
 public sealed class UiCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<UiCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -19,6 +21,10 @@ public sealed class UiCommand(IAnsiConsole console, ComponentCatalog catalog) : 
         [CommandOption("--workspace <DIR>")]
         [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
         public string? Workspace { get; init; }
+
+        [CommandOption(StoreOption.Template)]
+        [Description(StoreOption.Description)]
+        public string? Store { get; init; }
 
         [CommandOption("--port <PORT>")]
         [Description("Port (default 5080; 0 picks a free one).")]
@@ -36,22 +42,30 @@ public sealed class UiCommand(IAnsiConsole console, ComponentCatalog catalog) : 
     }
 
     /// <summary>The UI's options from a command's settings (shared with <c>ibot serve --ui</c>).</summary>
-    public static UiOptions Options(Workspace workspace, string host, int port, string? token, ComponentCatalog catalog) => new()
+    public static UiOptions Options(WorkspaceStores stores, string host, int port, string? token, ComponentCatalog catalog) => new()
     {
-        Workspace = workspace,
+        Stores = stores,
         Host = host,
         Port = port,
         Token = string.IsNullOrEmpty(token) ? Environment.GetEnvironmentVariable(UiOptions.TokenVariable) is { Length: > 0 } t ? t : null : token,
         Validator = () => new SpecValidator(catalog),
     };
 
+    /// <summary>What the UI serves, as its start line names it: the workspace, and the store when it is not the workspace's files.</summary>
+    public static string Over(WorkspaceStores stores) => stores.Location.IsPostgres ? $"{stores.Workspace.Root}, store {stores.Location.Url}" : stores.Workspace.Root;
+
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var options = Options(Workspace.Resolve(settings.Workspace), settings.Host, settings.Port, settings.Token, catalog);
+        var stores = CliStores.Open(settings.Workspace, settings.Store);
+        var options = Options(stores, settings.Host, settings.Port, settings.Token, catalog);
+        options.Check();
+        // The store usable before the UI binds (read-only: creates nothing): an unreachable database is one line
+        // (exit 2) here, not an error on every page.
+        stores.Check();
         using var app = UiApp.Build(options);
         app.StartAsync(cancellationToken).GetAwaiter().GetResult();
         UiApp.WarmUp(app, options.Token, cancellationToken).GetAwaiter().GetResult();
-        JsonOutput.Line(console, $"ibot ui: {UiApp.Address(app)} over {options.Workspace.Root}{(options.Token is null ? "" : " (token required)")} (pid {Environment.ProcessId})");
+        JsonOutput.Line(console, $"ibot ui: {UiApp.Address(app)} over {Over(stores)}{(options.Token is null ? "" : " (token required)")} (pid {Environment.ProcessId})");
         app.WaitForShutdownAsync(cancellationToken).GetAwaiter().GetResult();
         JsonOutput.Line(console, "ibot ui: stopped");
         return 0;

@@ -9,7 +9,8 @@ namespace IBot.Web.Security;
 /// What guards the UI: response headers (a Content-Security-Policy that allows only ibot's own scripts, styles and
 /// images, so even text that escaped escaping could not run), the token every request needs when one is set (the
 /// login form's cookie, or <c>Authorization: Bearer</c>; only the login form and ibot's own stylesheet and script, which
-/// hold no data, are served without it), and the anti-forgery check of every state-changing POST.
+/// hold no data, are served without it; the cookie holds a MAC of the token, never the token: <see cref="UiLogin"/>),
+/// and the anti-forgery check of every state-changing POST.
 /// </summary>
 public static class UiSecurity
 {
@@ -20,15 +21,15 @@ public static class UiSecurity
     public const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    /// <summary>Headers on every response, and the token gate when <paramref name="token"/> is set.</summary>
-    public static async Task Gate(HttpContext context, Func<Task> next, string? token)
+    /// <summary>Headers on every response, and the token gate when <paramref name="login"/> is set.</summary>
+    public static async Task Gate(HttpContext context, Func<Task> next, UiLogin? login)
     {
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
-        if (string.IsNullOrEmpty(token) || context.Request.Path.Equals("/login", StringComparison.Ordinal)
-            || context.Request.Path.StartsWithSegments("/assets", StringComparison.Ordinal) || Presented(context, token))
+        if (login is null || context.Request.Path.Equals("/login", StringComparison.Ordinal)
+            || context.Request.Path.StartsWithSegments("/assets", StringComparison.Ordinal) || Presented(context, login))
         {
             await next();
             return;
@@ -42,13 +43,14 @@ public static class UiSecurity
         context.Response.Redirect("/login?next=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
     }
 
-    /// <summary>Whether the request carries the token (cookie or bearer header), compared in constant time.</summary>
-    public static bool Presented(HttpContext context, string token)
+    /// <summary>Whether the request carries the token in a bearer header, or else the login cookie (which is not the
+    /// token: see <see cref="UiLogin"/>); both compared in constant time.</summary>
+    public static bool Presented(HttpContext context, UiLogin login)
     {
-        var given = context.Request.Cookies[CookieName];
         var authorization = context.Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.Ordinal)) given = authorization["Bearer ".Length..].Trim();
-        return given is not null && Same(given, token);
+        return authorization.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? login.IsToken(authorization["Bearer ".Length..].Trim())
+            : login.IsCookie(context.Request.Cookies[CookieName]);
     }
 
     public static bool Same(string given, string token) =>

@@ -178,6 +178,53 @@ public sealed class BrowserTests(UiWorkspace ws, BrowserSession browser) : IClas
     }
 
     [SkippableFact]
+    public void Three_runs_compare_with_every_difference_among_them_highlighted_and_three_curves_overlaid()
+    {
+        Chromium.Require();
+        browser.Open(ws.Url + "/");
+        foreach (var run in new[] { ws.RunA, ws.RunB, ws.RunC }) Driver.FindElement(By.CssSelector($"tr[data-run='{run}'] input[type=checkbox]")).Click();
+        Driver.FindElement(By.Id("compare")).Click();
+        browser.Until(_ => Driver.Url.Contains("/compare?", StringComparison.Ordinal), "the compare page");
+        // One column per run, in the order the page gives them.
+        var columns = Driver.FindElements(By.CssSelector("#spec-diff tr:first-child th")).Skip(1).Select(t => t.Text).ToList();
+        Assert.Equal(new[] { ws.RunA, ws.RunB, ws.RunC }.Order(StringComparer.Ordinal), columns.Order(StringComparer.Ordinal));
+        Assert.Equal(columns, Driver.FindElements(By.CssSelector("#compare-runs th a")).Select(a => a.Text));
+        var differing = Driver.FindElements(By.CssSelector("#spec-diff tr.diff")).ToDictionary(
+            r => r.FindElement(By.CssSelector("td:first-child")).Text,
+            r => r.FindElements(By.CssSelector("td")).Skip(1).Select(t => t.Text).ToList());
+        string[] Values(string a, string b, string c) =>
+            columns.Select(id => id == ws.RunA ? a : id == ws.RunB ? b : c).ToArray();
+        // Epochs and the attention-map evaluator set A apart; the backbone's depth only C: all are differences of the three.
+        Assert.Equal(Values("2", "1", "1"), differing["train.epochs"]);
+        Assert.Equal(Values("attention_maps", "", ""), differing["evaluate.1.kind"]);
+        Assert.Equal(Values("1", "1", "2"), differing["backbone.depth"]);
+        Assert.Equal(Values(UiWorkspace.ScriptName, "tiny b", "tiny c"), differing["name"]);
+        Assert.Equal(["backbone.depth", "evaluate.1.images", "evaluate.1.kind", "name", "train.epochs"], differing.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal($"Spec: 5 of {5 + Driver.FindElements(By.CssSelector("#spec-same tr")).Count - 1} keys differ",
+            Driver.FindElement(By.XPath("//h2[starts-with(., 'Spec:')]")).Text);
+        // Highlighted: a differing row's cells are drawn on another background than the page's other rows.
+        var diffBackground = Driver.FindElement(By.CssSelector("#spec-diff tr.diff td")).GetCssValue("background-color");
+        Assert.NotEqual(Driver.FindElement(By.CssSelector("#compare-runs td")).GetCssValue("background-color"), diffBackground);
+        Assert.Contains("train.batch_size", Driver.FindElements(By.CssSelector("#spec-same td:first-child")).Select(t => t.GetAttribute("textContent")));
+
+        // The curves: each chart has the three runs, each its own line and colour, named in the legend.
+        var loss = browser.Until(d => d.FindElement(By.CssSelector("#compare-charts .chart[data-chart='loss']")) is var c
+            && c.FindElements(By.CssSelector(".legend .item")).Count > 0 ? c : null, "the overlaid curves")!;
+        Assert.Equal(columns, loss.FindElements(By.CssSelector(".legend .item")).Select(i => i.Text));
+        var lines = loss.FindElements(By.CssSelector("path.line"));
+        Assert.Equal(columns, lines.Select(l => l.GetAttribute("data-series")));
+        Assert.Equal(3, lines.Select(l => l.GetAttribute("stroke")).Distinct().Count());
+        Assert.All(lines, l => Assert.StartsWith("M", l.GetAttribute("d"), StringComparison.Ordinal));
+        // A point per logged step of each run, as their metrics.jsonl files hold them.
+        var steps = columns.Sum(id => File.ReadAllLines(Path.Combine(ws.Workspace, id, "metrics.jsonl"))
+            .Count(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString() == "step"));
+        Assert.Equal(steps, int.Parse(loss.GetAttribute("data-points")!, CultureInfo.InvariantCulture));
+        Assert.Equal(columns, Driver.FindElements(By.CssSelector("#compare-charts .chart[data-chart='knn_top1'] .legend .item")).Select(i => i.Text));
+        Assert.Equal(columns, Driver.FindElements(By.CssSelector("#metric-diff tr:first-child th")).Skip(1).Select(t => t.Text));
+        browser.NoConsoleErrors();
+    }
+
+    [SkippableFact]
     public void The_lineage_picture_clicks_through_from_a_run_to_its_spec_and_back()
     {
         Chromium.Require();
