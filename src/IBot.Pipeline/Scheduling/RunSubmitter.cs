@@ -14,10 +14,12 @@ namespace IBot.Pipeline.Scheduling;
 /// </summary>
 public sealed class RunSubmitter(SpecValidator validator, IRunQueue queue, IScheduleStore schedules, Workspace workspace, QueueLineage? lineage = null)
 {
-    public SubmitResult Submit(string specPath, IEnumerable<string> overrides, int priority)
+    /// <summary>Checks and queues (or schedules) the spec file; <paramref name="extendsBase"/>: the folder its own relative
+    /// <c>extends</c> resolves against when not its folder (<see cref="SpecComposer.LoadCollecting"/>).</summary>
+    public SubmitResult Submit(string specPath, IEnumerable<string> overrides, int priority, string? extendsBase = null)
     {
         // The same check as ibot validate: the spec and every run of its sweep.
-        var checkedRuns = SpecRuns.Validate(validator, specPath, overrides);
+        var checkedRuns = SpecRuns.Validate(validator, specPath, overrides, extendsBase);
         VerifyStores();
         if (checkedRuns.Spec.Spec.Schedule is { } cron)
         {

@@ -11,10 +11,11 @@ namespace IBot.Pipeline.Specs;
 /// Runs: one per sweep point.</remarks>
 public sealed record SpecRuns(SpecMapping Tree, ResolvedSpec Spec, IReadOnlyList<SweepRun> Runs)
 {
-    /// <summary>Composes <paramref name="path"/> with <paramref name="overrides"/> and checks it and its runs.</summary>
-    public static SpecRuns Validate(SpecValidator validator, string path, IEnumerable<string>? overrides = null)
+    /// <summary>Composes <paramref name="path"/> with <paramref name="overrides"/> and checks it and its runs;
+    /// <paramref name="extendsBase"/> as <see cref="SpecComposer.LoadCollecting"/> takes it.</summary>
+    public static SpecRuns Validate(SpecValidator validator, string path, IEnumerable<string>? overrides = null, string? extendsBase = null)
     {
-        var (tree, overrideErrors) = SpecComposer.LoadCollecting(path, overrides);
+        var (tree, overrideErrors) = SpecComposer.LoadCollecting(path, overrides, extendsBase);
         return Validate(validator, tree, path, overrideErrors);
     }
 

@@ -157,6 +157,26 @@ public sealed class SpecValidationTests : IDisposable
     }
 
     [Fact]
+    public void An_extends_base_resolves_the_files_own_relative_extends_and_its_parents_resolve_theirs_from_their_folders()
+    {
+        // As the web UI keeps an upload: the file in one folder, its parent in another (which extends a file beside it).
+        Directory.CreateDirectory(Path.Combine(dir, "specs", "shared"));
+        Write("specs/shared/root.yaml", Valid.Replace("batch_size: 8", "batch_size: 24"));
+        Write("specs/base.yaml", "extends: shared/root.yaml\nname: base\n");
+        Directory.CreateDirectory(Path.Combine(dir, "upload"));
+        var upload = Write("upload/child.yaml", "extends: base.yaml\nname: child\n");
+        var tree = SpecComposer.Load(upload, extendsBase: Path.Combine(dir, "specs"));
+        Assert.Equal("child", ((SpecScalar)tree["name"]!).Value);
+        Assert.Equal("24", ((SpecScalar)((SpecMapping)tree["train"]!)["batch_size"]!).Value);
+        Assert.Null(tree["extends"]);
+        // Without it, the file's own folder, as on the command line: there is no base.yaml there.
+        var e = Assert.Throws<SpecException>(() => SpecComposer.Load(upload));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal((1, 10), (error.Location.Line, error.Location.Column));
+        Assert.Contains("base.yaml' not found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Canonical_hash_ignores_formatting_order_and_number_spelling()
     {
         var a = validator.Validate(Write("h1.yaml", Valid));
