@@ -21,6 +21,9 @@ public sealed class UiData(UiOptions options)
 
     public IRunQueue Queue => stores.Queue;
 
+    /// <summary>The spec files offered on the queue page; null when the UI has no specs folder.</summary>
+    public SpecFolder? Specs { get; } = options.SpecsFolder is { } folder ? new SpecFolder(folder) : null;
+
     private QueueLineage QueueLineage => stores.QueueLineage(_ => { });
 
     public CancelOutcome Cancel(string runId) => new RunCanceller(Queue, Workspace, QueueLineage).Cancel(runId);
@@ -30,9 +33,11 @@ public sealed class UiData(UiOptions options)
         ? new RunSubmitter(validator(), Queue, stores.Schedules, Workspace, QueueLineage)
         : null;
 
-    /// <summary>Checks a spec file as <c>ibot validate</c> does (throws <see cref="IBot.Pipeline.Specs.SpecException"/>); the number of runs it stands for.</summary>
-    public int CheckSpec(string path) => options.Validator is { } validator
-        ? IBot.Pipeline.Specs.SpecRuns.Validate(validator(), path).Runs.Count
+    /// <summary>Checks a spec file as <c>ibot validate</c> does (throws <see cref="IBot.Pipeline.Specs.SpecException"/>); the
+    /// number of runs it stands for. <paramref name="extendsBase"/>: where its own relative <c>extends</c> resolves, when
+    /// not its folder.</summary>
+    public int CheckSpec(string path, string? extendsBase = null) => options.Validator is { } validator
+        ? IBot.Pipeline.Specs.SpecRuns.Validate(validator(), path, null, extendsBase).Runs.Count
         : throw new InvalidOperationException("submission is off in this UI");
 
     /// <summary>The run with this id or unique prefix, or null.</summary>

@@ -27,16 +27,23 @@ public sealed class UiOptions
     /// <summary>Checks specs submitted from the queue page exactly as <c>ibot submit</c> does; null disables submission.</summary>
     public Func<SpecValidator>? Validator { get; init; }
 
+    /// <summary>The folder of spec files the queue page offers to submit where they lie, and against which an uploaded
+    /// spec's own relative <c>extends</c> resolves (<see cref="SpecFolder"/>); null: none.</summary>
+    public string? SpecsFolder { get; init; }
+
     /// <summary>Whether <paramref name="host"/> reaches only this machine (127.0.0.0/8, ::1, localhost).</summary>
     public static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
         || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
 
-    /// <summary>Throws <see cref="ArgumentException"/> for a port out of range or a non-loopback host without a token.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> for a port out of range, a non-loopback host without a token or a
+    /// specs folder that is not there.</summary>
     public void Check()
     {
         if (Port is < 0 or > 65535) throw new ArgumentException($"--port must be between 0 and 65535, not {Port}");
         if (!IsLoopback(Host) && string.IsNullOrEmpty(Token))
             throw new ArgumentException($"--host {Host} is reachable from other machines: give --token (or ${TokenVariable}) so every request needs it");
+        if (SpecsFolder is not null && !Directory.Exists(SpecsFolder))
+            throw new ArgumentException($"the specs folder {SpecsFolder} does not exist");
     }
 }

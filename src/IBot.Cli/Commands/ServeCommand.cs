@@ -62,6 +62,10 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
         [Description("Every web UI request needs it; default $IBOT_UI_TOKEN.")]
         public string? Token { get; init; }
 
+        [CommandOption("--ui-specs <DIR>")]
+        [Description("Spec files the web UI's queue page offers to submit (as ibot ui --specs; default: ./specs if it exists).")]
+        public string? UiSpecs { get; init; }
+
         [CommandOption("--dispatch-ms <MS>", IsHidden = true)]
         public int DispatchMs { get; init; } = 1000;
 
@@ -92,7 +96,7 @@ public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, Comp
             throw new ArgumentException("--node names a node of a shared store: give --store postgres://user@host:port/db (or IBOT_STORE)");
         var node = stores.Cluster is null ? null : settings.Node ?? Environment.MachineName;
         // A UI that could not be bound safely stops the service before it starts anything.
-        var uiOptions = settings.Ui ? UiCommand.Options(stores, settings.UiHost, settings.UiPort, settings.Token, catalog) : null;
+        var uiOptions = settings.Ui ? UiCommand.Options(stores, settings.UiHost, settings.UiPort, settings.Token, settings.UiSpecs, catalog) : null;
         uiOptions?.Check();
         // Both databases usable before the service starts anything: it would only fail every run it started.
         access.Queue.Verify();

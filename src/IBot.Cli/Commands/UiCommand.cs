@@ -39,17 +39,26 @@ public sealed class UiCommand(IAnsiConsole console, ComponentCatalog catalog) : 
         [CommandOption("--token <TOKEN>")]
         [Description("Every request needs it (login form or Authorization: Bearer); default $IBOT_UI_TOKEN.")]
         public string? Token { get; init; }
+
+        [CommandOption("--specs <DIR>")]
+        [Description("Spec files the queue page offers to submit where they lie; an uploaded spec's relative extends resolves here (default: ./specs if it exists).")]
+        public string? Specs { get; init; }
     }
 
     /// <summary>The UI's options from a command's settings (shared with <c>ibot serve --ui</c>).</summary>
-    public static UiOptions Options(WorkspaceStores stores, string host, int port, string? token, ComponentCatalog catalog) => new()
+    public static UiOptions Options(WorkspaceStores stores, string host, int port, string? token, string? specs, ComponentCatalog catalog) => new()
     {
         Stores = stores,
         Host = host,
         Port = port,
         Token = string.IsNullOrEmpty(token) ? Environment.GetEnvironmentVariable(UiOptions.TokenVariable) is { Length: > 0 } t ? t : null : token,
         Validator = () => new SpecValidator(catalog),
+        SpecsFolder = SpecsFolder(specs),
     };
+
+    /// <summary>The specs folder: the one given, else <c>./specs</c> of the directory ibot started in when there is one, else none.</summary>
+    public static string? SpecsFolder(string? given) =>
+        !string.IsNullOrEmpty(given) ? Path.GetFullPath(given) : Directory.Exists("specs") ? Path.GetFullPath("specs") : null;
 
     /// <summary>What the UI serves, as its start line names it: the workspace, and the store when it is not the workspace's files.</summary>
     public static string Over(WorkspaceStores stores) => stores.Location.IsPostgres ? $"{stores.Workspace.Root}, store {stores.Location.Url}" : stores.Workspace.Root;
@@ -57,7 +66,7 @@ public sealed class UiCommand(IAnsiConsole console, ComponentCatalog catalog) : 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var stores = CliStores.Open(settings.Workspace, settings.Store);
-        var options = Options(stores, settings.Host, settings.Port, settings.Token, catalog);
+        var options = Options(stores, settings.Host, settings.Port, settings.Token, settings.Specs, catalog);
         options.Check();
         // The store usable before the UI binds (read-only: creates nothing): an unreachable database is one line
         // (exit 2) here, not an error on every page.

@@ -12,7 +12,8 @@ namespace IBot.Web.Api;
 /// <summary>
 /// The JSON API behind the pages: the documents the CLI's <c>--json</c> writes (<see cref="RunListDocument"/>,
 /// <see cref="RunDetailsDocument"/>, <see cref="LineageDocument"/>, <see cref="CompareDocument"/>,
-/// <see cref="QueueEntryDocument"/>), plus a run's curves (<see cref="MetricSeriesDocument"/>) and its log's tail.
+/// <see cref="QueueEntryDocument"/>), plus a run's curves (<see cref="MetricSeriesDocument"/>), its log's tail and the
+/// spec files of the specs folder (<see cref="SpecFolder"/>).
 /// Errors are <c>{"error": …}</c> with 400 (bad query, with <c>column</c>) or 404.
 /// </summary>
 public static class ApiEndpoints
@@ -64,6 +65,10 @@ public static class ApiEndpoints
                 : Error(404, "give two runs: ?a=RUN&b=RUN"));
         api.MapGet("/queue", (HttpRequest r) =>
             Json((r.Query["all"] == "1" ? data.Queue.List() : data.Queue.List(RunState.Queued, RunState.Running)).Select(QueueEntryDocument.Of).ToArray()));
+        // The names POST /queue/submit takes as `path`.
+        api.MapGet("/specs", () => data.Specs is { } specs
+            ? Json(new { Folder = specs.Root, Specs = specs.List() })
+            : Error(404, "this UI has no specs folder (start it with --specs DIR)"));
     }
 
     private static int Int(HttpRequest r, string key, int fallback) =>

@@ -7,8 +7,9 @@ namespace IBot.Web.Pages;
 
 /// <summary>
 /// The queue (<c>GET /queue</c>): queued and running runs (all with <c>?all=1</c>) with device, attempts and each
-/// state change; cancel and a new priority per run, and a spec to submit, checked first as <c>ibot submit</c> checks it,
-/// its errors shown beside the lines they name. Every form posts with the anti-forgery token.
+/// state change; cancel and a new priority per run, and a spec to submit (a file of the specs folder, an upload or pasted
+/// text: <see cref="SpecSubmission"/>), checked first as <c>ibot submit</c> checks it, its errors shown beside the lines
+/// they name. Every form posts with the anti-forgery token.
 /// </summary>
 public static class QueuePage
 {
@@ -37,11 +38,11 @@ public static class QueuePage
             body.Append("</td></tr>");
         }
         body.Append("</table>");
-        Submit(body, data.Submitter() is not null, csrf, outcome);
+        Submit(body, data.Submitter() is not null, data.Specs, csrf, outcome);
         return Layout.Page("Queue", "Queue", body.ToString());
     }
 
-    private static void Submit(StringBuilder body, bool enabled, string csrf, SubmitOutcome? outcome)
+    private static void Submit(StringBuilder body, bool enabled, SpecFolder? specs, string csrf, SubmitOutcome? outcome)
     {
         body.Append("<h2>Submit a spec</h2>");
         if (!enabled)
@@ -52,11 +53,13 @@ public static class QueuePage
         if (outcome is { Message: { } message }) body.Append("<div class=\"").Append(outcome.Errors.Count > 0 ? "error" : "notice").Append("\" id=\"submit-result\">").Append(E(message)).Append("</div>");
         if (outcome is { Errors.Count: > 0 })
         {
-            var byLine = outcome.Errors.GroupBy(e => e.Location.Line).ToDictionary(g => g.Key, g => g.ToList());
+            // Errors in the file itself beside its lines; the others (a file it extends, or none) above them, with their place.
+            var byLine = outcome.Errors.Where(outcome.InThisFile).GroupBy(e => e.Location.Line).ToDictionary(g => g.Key, g => g.ToList());
             body.Append("<table class=\"spec-lines\" id=\"spec-errors\">");
-            foreach (var e in byLine.GetValueOrDefault(0) ?? []) body.Append("<tr class=\"bad\"><td></td><td class=\"message\">").Append(E(e.Message)).Append("</td></tr>");
+            foreach (var e in outcome.Errors.Where(e => !outcome.InThisFile(e)))
+                body.Append("<tr class=\"bad elsewhere\"><td></td><td class=\"message\">").Append(E(e.Location.Line > 0 ? $"{e.Location}: {e.Message}" : e.Message)).Append("</td></tr>");
             var lines = outcome.Spec.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-            for (var i = 0; i < lines.Length; i++)
+            for (var i = 0; i < lines.Length && outcome.Spec.Length > 0; i++)
             {
                 var errors = byLine.GetValueOrDefault(i + 1);
                 body.Append("<tr").Append(errors is null ? "" : " class=\"bad\"").Append(" data-line=\"").Append(i + 1).Append("\"><td class=\"line\">").Append(i + 1)
@@ -66,13 +69,35 @@ public static class QueuePage
             }
             body.Append("</table>");
         }
+        if (specs is not null)
+        {
+            var names = specs.List();
+            body.Append("<form method=\"post\" action=\"/queue/submit\" id=\"listed-form\">").Append(Token(csrf))
+                .Append("<p>A spec file of <code id=\"specs-folder\">").Append(E(specs.Root)).Append("</code>, submitted where it lies (its <code>extends:</code> as <code>ibot submit</code> finds them):</p>");
+            if (names.Count == 0) body.Append("<p id=\"no-specs\">No <code>*.yaml</code> or <code>*.yml</code> files there.</p>");
+            else
+            {
+                body.Append("<p><select name=\"path\" id=\"spec-path\">");
+                foreach (var name in names)
+                    body.Append("<option value=\"").Append(E(name)).Append('"').Append(name == outcome?.Listed ? " selected" : "").Append('>').Append(E(name)).Append("</option>");
+                body.Append("</select> ").Append(Priority())
+                    .Append("<button type=\"submit\" name=\"action\" value=\"validate\" id=\"validate-listed\">Validate</button> ")
+                    .Append("<button type=\"submit\" name=\"action\" value=\"submit\" id=\"submit-listed\">Validate and submit</button></p>");
+            }
+            body.Append("</form>");
+        }
         body.Append("<form method=\"post\" action=\"/queue/submit\" enctype=\"multipart/form-data\" id=\"submit-form\">").Append(Token(csrf))
-            .Append("<p><input type=\"file\" name=\"file\" accept=\".yaml,.yml\" id=\"spec-file\"> or paste it:</p>")
-            .Append("<textarea name=\"spec\" id=\"spec-text\" rows=\"14\" spellcheck=\"false\">").Append(E(outcome?.Spec)).Append("</textarea>")
-            .Append("<p><label>priority <input type=\"number\" name=\"priority\" value=\"0\"></label> ")
+            .Append("<p>").Append(specs is null ? "" : "Or ").Append("<input type=\"file\" name=\"file\" accept=\".yaml,.yml\" id=\"spec-file\"> or paste it")
+            .Append(specs is null
+                ? " (no specs folder: a relative <code>extends:</code> cannot be found; start the UI with <code>--specs DIR</code>):"
+                : " (a relative <code>extends:</code> is found in that folder):")
+            .Append("</p><textarea name=\"spec\" id=\"spec-text\" rows=\"14\" spellcheck=\"false\">").Append(E(outcome?.Listed is null ? outcome?.Spec : null)).Append("</textarea>")
+            .Append("<p>").Append(Priority())
             .Append("<button type=\"submit\" name=\"action\" value=\"validate\" id=\"validate\">Validate</button> ")
             .Append("<button type=\"submit\" name=\"action\" value=\"submit\" id=\"submit\">Validate and submit</button></p></form>");
     }
+
+    private static string Priority() => "<label>priority <input type=\"number\" name=\"priority\" value=\"0\" class=\"submit-priority\"></label> ";
 
     public static string Token(string csrf) => Hidden(Security.UiSecurity.CsrfField, csrf);
 
