@@ -4,7 +4,8 @@ using System.Text.Json;
 
 namespace IBot.Web.Tests;
 
-/// <summary><c>ibot serve --ui</c>: the service and the UI in one process, the UI showing the queue the service works on.</summary>
+/// <summary><c>ibot serve --ui</c>: the service and the UI in one process, the UI showing the queue the service works on
+/// and offering the spec files of <c>--ui-specs</c>.</summary>
 public sealed class ServeUiTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("ibot-serve-ui-").FullName;
@@ -12,7 +13,9 @@ public sealed class ServeUiTests : IDisposable
     [Fact]
     public async Task Serve_with_ui_serves_the_pages_and_the_api_while_it_runs()
     {
-        var start = UiWorkspace.Ibot(["serve", "--workspace", Path.Combine(dir, "ws"), "--cpu-slots", "1", "--ui", "--ui-port", "0"]);
+        var specs = Directory.CreateDirectory(Path.Combine(dir, "my-specs")).FullName;
+        File.WriteAllText(Path.Combine(specs, "one.yaml"), UiWorkspace.TinySpec("one", epochs: 1));
+        var start = UiWorkspace.Ibot(["serve", "--workspace", Path.Combine(dir, "ws"), "--cpu-slots", "1", "--ui", "--ui-port", "0", "--ui-specs", specs]);
         using var serve = Process.Start(start)!;
         try
         {
@@ -30,6 +33,10 @@ public sealed class ServeUiTests : IDisposable
             var queue = await http.GetFromJsonAsync<JsonElement>("/api/queue");
             Assert.Equal(JsonValueKind.Array, queue.ValueKind);
             Assert.Contains("<h1>Queue</h1>", await http.GetStringAsync("/queue"), StringComparison.Ordinal);
+            // --ui-specs: the queue page's specs folder.
+            var listed = await http.GetFromJsonAsync<JsonElement>("/api/specs");
+            Assert.Equal(specs, listed.GetProperty("folder").GetString());
+            Assert.Equal(["one.yaml"], listed.GetProperty("specs").EnumerateArray().Select(s => s.GetString()));
             Assert.False(serve.HasExited);
         }
         finally

@@ -180,6 +180,10 @@ public sealed class UiHttpTests(UiWorkspace ws)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var priority = await ws.Http.PostAsync("/queue/priority", new FormUrlEncodedContent([new("id", queued), new("priority", "7")]));
         Assert.Equal(HttpStatusCode.BadRequest, priority.StatusCode);
+        var entries = (await ws.Api("/api/queue?all=1")).GetArrayLength();
+        using var submit = await ws.Http.PostAsync("/queue/submit", new FormUrlEncodedContent([new("path", "tiny.yaml"), new("action", "submit")]));
+        Assert.Equal(HttpStatusCode.BadRequest, submit.StatusCode);
+        Assert.Equal(entries, (await ws.Api("/api/queue?all=1")).GetArrayLength());
         var entry = (await ws.Api("/api/queue?all=1")).EnumerateArray().Single(e => e.GetProperty("id").GetString() == queued);
         Assert.Equal(0, entry.GetProperty("priority").GetInt32());
         Assert.False(entry.GetProperty("cancel_requested").GetBoolean());

@@ -11,8 +11,9 @@ namespace IBot.Web.Tests;
 /// <summary>
 /// A workspace with real runs made by ibot (two tiny trainings that differ in their epochs, the first named with a
 /// <c>&lt;script&gt;</c> tag, a third that differs from the second only in its backbone's depth and name, and runs
-/// submitted but never started), and <c>ibot ui</c> over it in a child process on a free port. Shared by the HTTP and
-/// the browser tests.
+/// submitted but never started), a specs folder (a tiny spec, one that extends it, one in a subfolder that extends that,
+/// and links that lead out of the folder), and <c>ibot ui --specs</c> over them in a child process on a free port.
+/// Shared by the HTTP and the browser tests.
 /// </summary>
 public sealed class UiWorkspace : IAsyncLifetime
 {
@@ -21,6 +22,15 @@ public sealed class UiWorkspace : IAsyncLifetime
     public string Dir { get; } = Directory.CreateTempSubdirectory("ibot-ui-").FullName;
 
     public string Workspace => Path.Combine(Dir, "ws");
+
+    /// <summary>The UI's specs folder: <see cref="ListedSpecs"/>, and <c>outside.yaml</c> and <c>linked/</c>, links to a
+    /// spec file and to the folder outside it.</summary>
+    public string Specs => Path.Combine(Dir, "specs");
+
+    /// <summary>What the queue page lists: <c>tiny.yaml</c> (a whole tiny spec, batch 8, one epoch),
+    /// <c>tiny-longer.yaml</c> (<c>extends: tiny.yaml</c>: two epochs) and <c>more/tiny-longer-deeper.yaml</c>
+    /// (<c>extends: ../tiny-longer.yaml</c>: a two-block backbone).</summary>
+    public static readonly string[] ListedSpecs = ["more/tiny-longer-deeper.yaml", "tiny-longer.yaml", "tiny.yaml"];
 
     public string RunA { get; private set; } = "";
 
@@ -78,7 +88,13 @@ public sealed class UiWorkspace : IAsyncLifetime
         var submitted = JsonDocument.Parse(sweepOutput).RootElement;
         Sweep = submitted.GetProperty("sweep_id").GetString()!;
         SweepRuns.AddRange(submitted.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("id").GetString()!));
-        (ui, Url) = StartUi(Workspace);
+        Directory.CreateDirectory(Path.Combine(Specs, "more"));
+        File.WriteAllText(Path.Combine(Specs, "tiny.yaml"), TinySpec("tiny from specs", epochs: 1));
+        File.WriteAllText(Path.Combine(Specs, "tiny-longer.yaml"), "# tiny.yaml for two epochs\nextends: tiny.yaml\nname: tiny longer\ntrain:\n  epochs: 2\n");
+        File.WriteAllText(Path.Combine(Specs, "more", "tiny-longer-deeper.yaml"), "extends: ../tiny-longer.yaml\nname: tiny longer deeper\nbackbone: { depth: 2 }\n");
+        File.CreateSymbolicLink(Path.Combine(Specs, "outside.yaml"), Path.Combine(Dir, "a.yaml"));
+        Directory.CreateSymbolicLink(Path.Combine(Specs, "linked"), Dir);
+        (ui, Url) = StartUi(Workspace, "--specs", Specs);
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(Url) };
     }
 
@@ -100,9 +116,20 @@ public sealed class UiWorkspace : IAsyncLifetime
     }
 
     /// <summary><c>ibot ui --workspace WS --port 0</c>, and the address it printed.</summary>
-    public static (Process Process, string Url) StartUi(string workspace, params string[] more)
+    public static (Process Process, string Url) StartUi(string workspace, params string[] more) =>
+        StartUi(Ibot(["ui", "--workspace", workspace, "--port", "0", .. more]));
+
+    /// <summary>As <see cref="StartUi(string, string[])"/>, started in <paramref name="workingDirectory"/>.</summary>
+    public static (Process Process, string Url) StartUiIn(string workingDirectory, string workspace, params string[] more)
     {
-        var process = Process.Start(Ibot(["ui", "--workspace", workspace, "--port", "0", .. more]))!;
+        var start = Ibot(["ui", "--workspace", workspace, "--port", "0", .. more]);
+        start.WorkingDirectory = workingDirectory;
+        return StartUi(start);
+    }
+
+    private static (Process Process, string Url) StartUi(ProcessStartInfo start)
+    {
+        var process = Process.Start(start)!;
         var errors = new System.Text.StringBuilder();
         process.ErrorDataReceived += (_, e) => { lock (errors) errors.AppendLine(e.Data); };
         process.BeginErrorReadLine();
