@@ -73,7 +73,7 @@ public static class QueuePage
         {
             var names = specs.List();
             body.Append("<form method=\"post\" action=\"/queue/submit\" id=\"listed-form\">").Append(Token(csrf))
-                .Append("<p>A spec file of <code id=\"specs-folder\">").Append(E(specs.Root)).Append("</code>, submitted where it lies (its <code>extends:</code> as <code>ibot submit</code> finds them):</p>");
+                .Append("<p>A spec of the specs folder <code id=\"specs-folder\">").Append(E(specs.Root)).Append("</code>, submitted where it lies (its <code>extends:</code> found as <code>ibot submit</code> finds them):</p>");
             if (names.Count == 0) body.Append("<p id=\"no-specs\">No <code>*.yaml</code> or <code>*.yml</code> files there.</p>");
             else
             {
