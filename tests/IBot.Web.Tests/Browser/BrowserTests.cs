@@ -11,7 +11,8 @@ namespace IBot.Web.Tests.Browser;
 /// <c>ibot ui</c> in a real browser over real runs: each page loads with a clean console, the runs table filters with the
 /// query language and sorts, a run's chart shows the values its metrics.jsonl holds (hover, zoom, log scale) and gains
 /// points while it trains, two runs compare, lineage nodes click through, and a queued run is re-prioritised, cancelled
-/// and a spec submitted with its errors shown by line. Screenshots for README when IBOT_UI_SCREENSHOTS is set.
+/// and a spec submitted with its errors shown by line, and one picked from the specs folder's list. Screenshots for
+/// README when IBOT_UI_SCREENSHOTS is set.
 /// </summary>
 [Collection(UiCollection.Name)]
 public sealed class BrowserTests(UiWorkspace ws, BrowserSession browser) : IClassFixture<BrowserSession>
@@ -282,6 +283,21 @@ public sealed class BrowserTests(UiWorkspace ws, BrowserSession browser) : IClas
         Assert.StartsWith("spec.yaml: queued 1 run: ", notice, StringComparison.Ordinal);
         var id = notice.Split(": ")[^1];
         Assert.Equal("queued", Entry(await ws.Api("/api/queue"), id).GetProperty("state").GetString());
+        browser.NoConsoleErrors();
+
+        // A spec of the specs folder, picked from the list: submitted where it lies, so its extends: tiny.yaml is found.
+        browser.Open(ws.Url + "/queue");
+        Assert.Equal(UiWorkspace.ListedSpecs, Driver.FindElements(By.CssSelector("#spec-path option")).Select(o => o.GetAttribute("value")));
+        Driver.FindElement(By.CssSelector("#spec-path option[value='tiny-longer.yaml']")).Click();
+        Driver.FindElement(By.Id("submit-listed")).Click();
+        var listed = browser.Until(d => d.FindElement(By.Id("submit-result")), "the listed spec's submission").Text;
+        Assert.StartsWith("tiny-longer.yaml: queued 1 run: ", listed, StringComparison.Ordinal);
+        var listedId = listed.Split(": ")[^1];
+        Assert.Equal("tiny longer", Driver.FindElement(By.CssSelector($"#queue tr[data-run='{listedId}'] td.name")).Text);
+        Assert.Equal("queued", Entry(await ws.Api("/api/queue"), listedId).GetProperty("state").GetString());
+        // Two epochs from the file, the batch size from the spec it extends.
+        var parameters = (await ws.Api($"/api/runs/{listedId}")).GetProperty("run").GetProperty("params");
+        Assert.Equal((2, 8), (parameters.GetProperty("train.epochs").GetInt32(), parameters.GetProperty("train.batch_size").GetInt32()));
         browser.NoConsoleErrors();
     }
 
