@@ -37,7 +37,7 @@ public sealed class SpecsFolderHttpTests(UiWorkspace ws)
         var run = (await ws.Api($"/api/runs/{id}")).GetProperty("run");
         var parameters = run.GetProperty("params");
         Assert.Equal(8, parameters.GetProperty("train.batch_size").GetInt32());
-        Assert.Equal(2, parameters.GetProperty("train.epochs").GetInt32());
+        Assert.Equal(3, parameters.GetProperty("train.epochs").GetInt32());
         Assert.Equal(2, parameters.GetProperty("backbone.depth").GetInt32());
         var specYaml = await File.ReadAllTextAsync(Path.Combine(ws.Workspace, id, "spec.yaml"));
         Assert.Contains("batch_size: 8", specYaml, StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed class SpecsFolderHttpTests(UiWorkspace ws)
         var id = Assert.Single(QueueForms.QueuedIds(message));
         var run = (await ws.Api($"/api/runs/{id}")).GetProperty("run");
         Assert.Equal(8, run.GetProperty("params").GetProperty("train.batch_size").GetInt32());
-        Assert.Equal(2, run.GetProperty("params").GetProperty("train.epochs").GetInt32());
+        Assert.Equal(3, run.GetProperty("params").GetProperty("train.epochs").GetInt32());
         var expected = SpecRuns.Validate(new SpecValidator(Catalog.Create([])), Path.Combine(ws.Specs, "tiny-longer.yaml")).Spec.Hash;
         Assert.Equal(expected, run.GetProperty("spec_hash").GetString());
     }

@@ -28,7 +28,8 @@ public sealed class UiWorkspace : IAsyncLifetime
     public string Specs => Path.Combine(Dir, "specs");
 
     /// <summary>What the queue page lists: <c>tiny.yaml</c> (a whole tiny spec, batch 8, one epoch),
-    /// <c>tiny-longer.yaml</c> (<c>extends: tiny.yaml</c>: two epochs) and <c>more/tiny-longer-deeper.yaml</c>
+    /// <c>tiny-longer.yaml</c> (<c>extends: tiny.yaml</c>: three epochs, which no other run of the workspace has, so
+    /// filters on the epochs see none of its runs) and <c>more/tiny-longer-deeper.yaml</c>
     /// (<c>extends: ../tiny-longer.yaml</c>: a two-block backbone).</summary>
     public static readonly string[] ListedSpecs = ["more/tiny-longer-deeper.yaml", "tiny-longer.yaml", "tiny.yaml"];
 
@@ -90,7 +91,7 @@ public sealed class UiWorkspace : IAsyncLifetime
         SweepRuns.AddRange(submitted.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("id").GetString()!));
         Directory.CreateDirectory(Path.Combine(Specs, "more"));
         File.WriteAllText(Path.Combine(Specs, "tiny.yaml"), TinySpec("tiny from specs", epochs: 1));
-        File.WriteAllText(Path.Combine(Specs, "tiny-longer.yaml"), "# tiny.yaml for two epochs\nextends: tiny.yaml\nname: tiny longer\ntrain:\n  epochs: 2\n");
+        File.WriteAllText(Path.Combine(Specs, "tiny-longer.yaml"), "# tiny.yaml for three epochs\nextends: tiny.yaml\nname: tiny longer\ntrain:\n  epochs: 3\n");
         File.WriteAllText(Path.Combine(Specs, "more", "tiny-longer-deeper.yaml"), "extends: ../tiny-longer.yaml\nname: tiny longer deeper\nbackbone: { depth: 2 }\n");
         File.CreateSymbolicLink(Path.Combine(Specs, "outside.yaml"), Path.Combine(Dir, "a.yaml"));
         Directory.CreateSymbolicLink(Path.Combine(Specs, "linked"), Dir);

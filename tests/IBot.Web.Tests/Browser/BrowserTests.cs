@@ -295,9 +295,9 @@ public sealed class BrowserTests(UiWorkspace ws, BrowserSession browser) : IClas
         var listedId = listed.Split(": ")[^1];
         Assert.Equal("tiny longer", Driver.FindElement(By.CssSelector($"#queue tr[data-run='{listedId}'] td.name")).Text);
         Assert.Equal("queued", Entry(await ws.Api("/api/queue"), listedId).GetProperty("state").GetString());
-        // Two epochs from the file, the batch size from the spec it extends.
+        // Three epochs from the file, the batch size from the spec it extends.
         var parameters = (await ws.Api($"/api/runs/{listedId}")).GetProperty("run").GetProperty("params");
-        Assert.Equal((2, 8), (parameters.GetProperty("train.epochs").GetInt32(), parameters.GetProperty("train.batch_size").GetInt32()));
+        Assert.Equal((3, 8), (parameters.GetProperty("train.epochs").GetInt32(), parameters.GetProperty("train.batch_size").GetInt32()));
         browser.NoConsoleErrors();
     }
 
