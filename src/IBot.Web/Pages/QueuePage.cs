@@ -31,7 +31,7 @@ public static class QueuePage
             else body.Append(r.Priority);
             body.Append("</td><td>").Append(r.Attempts).Append("</td><td>").Append(E(r.Device)).Append("</td><td>")
                 .Append(r.EnqueuedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append("</td><td><details><summary>")
-                .Append(r.History.Count).Append(" changes</summary><pre>").Append(E(string.Join('\n', r.History))).Append("</pre></details></td><td>");
+                .Append(r.History.Count).Append(r.History.Count == 1 ? " change" : " changes").Append("</summary><pre>").Append(E(string.Join('\n', r.History))).Append("</pre></details></td><td>");
             if (r.State is RunState.Queued or RunState.Running)
                 body.Append("<form method=\"post\" action=\"/queue/cancel\" class=\"inline\">").Append(Token(csrf)).Append(Hidden("id", r.Id))
                     .Append("<button type=\"submit\" class=\"cancel\">cancel</button></form>");
