@@ -46,6 +46,7 @@ public static class UiApp
         // The login cookie's key is made here, once per start: the cookie never holds the token.
         var login = options.Token is { Length: > 0 } t ? new UiLogin(t) : null;
         app.Use((context, next) => UiSecurity.Gate(context, () => next(context), login));
+        app.Use(StoreUnavailable);
         string Csrf(HttpContext c) => antiforgery.GetAndStoreTokens(c).RequestToken!;
 
         app.MapGet("/assets/{name}", (string name) => Assets.Serve(name));
@@ -112,6 +113,31 @@ public static class UiApp
     /// <summary>The address the app listens on once started (the real port when 0 was asked).</summary>
     public static string Address(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    /// <summary>A store that fails during a request (a lost PostgreSQL connection, a locked or damaged database file)
+    /// answers 503 with the store's one-line message, as the CLI prints it: JSON <c>{"error": …}</c> under <c>/api/</c>, a page
+    /// otherwise. The next request tries the store again, so the UI recovers by itself when the store does.</summary>
+    private static async Task StoreUnavailable(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (IBot.Pipeline.Storage.StoreException e) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            if (context.Request.Path.StartsWithSegments("/api"))
+                await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["error"] = e.Message });
+            else
+            {
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync(IBot.Web.Html.Layout.Page("Store unavailable", "",
+                    $"<div class=\"error\">{IBot.Web.Html.HtmlText.E(e.Message)}</div><p>Reload the page when the store answers again.</p>"));
+            }
+        }
+    }
 
     private static IResult Html(string page, int status = 200) => Results.Content(page, "text/html; charset=utf-8", statusCode: status);
 

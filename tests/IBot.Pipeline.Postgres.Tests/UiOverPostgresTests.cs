@@ -190,6 +190,46 @@ public sealed partial class UiOverPostgresTests : IDisposable
         Assert.DoesNotContain("ibot ui: http://", console.Output, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task A_store_lost_while_the_ui_runs_answers_503_with_the_stores_line_and_the_ui_recovers_when_it_is_back()
+    {
+        var recorded = await Run("recorded", epochs: 1);
+        using var proxy = new TcpProxy(location.Port);
+        proxy.Start();
+        var through = $"postgres://ibot@127.0.0.1:{proxy.Port}/{location.Database}";
+        var (_, url) = await Start($"store {through}", new Dictionary<string, string>(), "ui", "--workspace", Workspace, "--store", through, "--port", "0");
+        using var http = Client(url);
+        Assert.Equal([recorded], Ids(await Api(http, "/api/runs")));
+
+        proxy.Stop();
+        using (var api = await http.GetAsync("/api/runs"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+            var error = (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()!;
+            Assert.StartsWith($"the PostgreSQL store {through} cannot be reached", error, StringComparison.Ordinal);
+        }
+        using (var page = await http.GetAsync($"/runs/{recorded}"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+            Assert.Contains($"the PostgreSQL store {through} cannot be reached", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Back on the same port: the next requests find the store again, no restart.
+        proxy.Start();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpStatusCode status;
+        do
+        {
+            using var again = await http.GetAsync("/api/runs");
+            status = again.StatusCode;
+            if (status != HttpStatusCode.OK) await Task.Delay(250);
+        } while (status != HttpStatusCode.OK && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal([recorded], Ids(await Api(http, "/api/runs")));
+        Assert.Contains("<h1 id=\"run-name\">recorded</h1>", await http.GetStringAsync($"/runs/{recorded}"), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
     private static partial Regex Csrf();
 
