@@ -26,12 +26,26 @@ public static class CliApp
         var app = Build(new BorrowedConsole(console), errors, catalog, out var commands);
         try
         {
-            return await app.RunAsync(args, cancellationToken);
+            return await app.RunAsync(StandardStreamValues(args), cancellationToken);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return Failures.Report(e, args, commands, console, errors);
         }
+    }
+
+    /// <summary>Options whose value may be <c>-</c>, standard output as Unix tools write it.</summary>
+    private static readonly HashSet<string> DashValued = ["--export"];
+
+    /// <summary>Joins <c>--export -</c> into <c>--export=-</c>: the command-line parser takes a lone <c>-</c> for an option
+    /// without a name and stops with "Option does not have a name".</summary>
+    private static string[] StandardStreamValues(string[] args)
+    {
+        var joined = new List<string>(args.Length);
+        for (var i = 0; i < args.Length; i++)
+            if (args[i] == "-" && joined.Count > 0 && DashValued.Contains(joined[^1])) joined[^1] += "=-";
+            else joined.Add(args[i]);
+        return [.. joined];
     }
 
     public static CommandApp Create(IAnsiConsole console, Func<ComponentCatalog>? catalog = null) => Build(console, new ErrorConsole(console), catalog, out _);

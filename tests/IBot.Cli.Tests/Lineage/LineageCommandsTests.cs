@@ -112,6 +112,16 @@ public sealed class LineageCommandsTests : IDisposable
         var lines = await File.ReadAllLinesAsync(export);
         Assert.Contains(lines, l => l.Contains("\"collection\":\"runs\"") && l.Contains(train));
         Assert.All(lines, l => JsonDocument.Parse(l));
+
+        // export to standard output, written as Unix tools take it: '--export -' (and '--export=-').
+        foreach (var dash in new[] { new[] { "--export", "-" }, new[] { "--export=-" } })
+        {
+            (code, output) = await Ibot(["lineage", .. dash]);
+            Assert.True(code == 0, output);
+            var printed = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Equal(lines.Length, printed.Length);
+            Assert.Contains(printed, l => l.Contains("\"collection\":\"runs\"") && l.Contains(train));
+        }
     }
 
     [Theory]
