@@ -18,16 +18,8 @@ namespace IBot.Cli.Commands;
 /// queue and the workspace path.</summary>
 public sealed class ServeCommand(IAnsiConsole console, ErrorConsole errors, ComponentCatalog catalog) : Command<ServeCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : StoreSettings
     {
-        [CommandOption("--workspace <DIR>")]
-        [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
-        public string? Workspace { get; init; }
-
-        [CommandOption(StoreOption.Template)]
-        [Description(StoreOption.Description)]
-        public string? Store { get; init; }
-
         [CommandOption("--node <NAME>")]
         [Description("This machine's name among the nodes of a shared store (default: the host name); one ibot serve per name.")]
         public string? Node { get; init; }

@@ -16,16 +16,8 @@ namespace IBot.Cli.Commands;
 /// database, opened as every other command opens it. Binds 127.0.0.1 unless given another <c>--host</c>, which then needs a token.</summary>
 public sealed class UiCommand(IAnsiConsole console, ComponentCatalog catalog) : Command<UiCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : StoreSettings
     {
-        [CommandOption("--workspace <DIR>")]
-        [Description("Workspace (default: $IBOT_WORKSPACE, else ./runs).")]
-        public string? Workspace { get; init; }
-
-        [CommandOption(StoreOption.Template)]
-        [Description(StoreOption.Description)]
-        public string? Store { get; init; }
-
         [CommandOption("--port <PORT>")]
         [Description("Port (default 5080; 0 picks a free one).")]
         [DefaultValue(5080)]
