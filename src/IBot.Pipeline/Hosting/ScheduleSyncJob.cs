@@ -56,12 +56,15 @@ public sealed class ScheduleSyncJob(IScheduleStore schedules, ILogger<ScheduleSy
                 // Another node of the cluster added it between the listing and here: its trigger, its catch-up.
                 continue;
             }
-            logger.LogInformation("schedule {Schedule} ({Cron}) active; next fire {Next}", entry.Id, entry.Cron, trigger.GetFireTimeAfter(DateTimeOffset.UtcNow));
-            if (MissedFire(entry, DateTimeOffset.UtcNow) is { } missed)
+            // The trigger's own first fire (Quartz also fires a time due in the second before it was added): a time before it
+            // was missed, that one is not; counting it too made two fires for one due time, the second refused by the claim.
+            var first = trigger.NextFireTimeUtc ?? DateTimeOffset.UtcNow;
+            logger.LogInformation("schedule {Schedule} ({Cron}) active; next fire {Next}", entry.Id, entry.Cron, first);
+            if (MissedFire(entry, first) is { } missed)
             {
                 logger.LogInformation("schedule {Schedule} missed its fire at {Missed} while no service ran: firing once now", entry.Id, missed);
                 // Claimed by the latest missed due time, the same on every node starting in this cron period.
-                await scheduler.TriggerJob(job.Key, ScheduledSubmitJob.DueData(LatestMissed(entry, missed, DateTimeOffset.UtcNow)), cancellationToken);
+                await scheduler.TriggerJob(job.Key, ScheduledSubmitJob.DueData(LatestMissed(entry, missed, first)), cancellationToken);
             }
         }
     }
