@@ -22,8 +22,12 @@ public sealed class SwinQuickstartTests : IDisposable
         "--set", "data.train.limit=64", "--set", "data.eval_train.limit=100", "--set", "data.eval_test.limit=50",
         "--set", "backbone.embed_dim=8", "--set", "backbone.depths=[1,1]", "--set", "backbone.num_heads=[1,2]", "--set", "backbone.window_size=2",
         "--set", "heads.ibot.out_dim=64", "--set", "heads.ibot.hidden_dim=64", "--set", "heads.ibot.bottleneck_dim=16",
-        "--set", "train.batch_size=16", "--set", "train.log_every=1", "--set", "augmentation.global_crops.size=16", "--set", "augmentation.local_crops.size=8",
+        "--set", "train.batch_size=8", "--set", "train.log_every=1", "--set", "augmentation.global_crops.size=16", "--set", "augmentation.local_crops.size=8",
     ];
+
+    /// <summary>Iterations per epoch: 64 images in batches of 8. An epoch this long leaves the stop (the test watches metrics.jsonl
+    /// and cancels) room to land inside the second epoch; with 4 iterations the run sometimes finished it first.</summary>
+    private const int PerEpoch = 8;
 
     private static string Spec => Path.Combine(SpecCommandTests.RepoRoot, "specs", "quickstart-swin.yaml");
 
@@ -41,7 +45,7 @@ public sealed class SwinQuickstartTests : IDisposable
         using var whole = JsonDocument.Parse(console.Output);
         var wholeId = whole.RootElement.GetProperty("run_id").GetString()!;
         var wholeSteps = Steps(Path.Combine(workspace, wholeId));
-        Assert.Equal(8, wholeSteps.Count); // 2 epochs x 4 iterations
+        Assert.Equal(2 * PerEpoch, wholeSteps.Count); // 2 epochs x 8 iterations
         Assert.All(wholeSteps, s => Assert.True(s.TryGetProperty("loss_koleo", out _) && s.TryGetProperty("loss_ibot_loss_patch", out _)));
         Assert.True(File.Exists(Path.Combine(workspace, wholeId, "figures", "attention-epoch2.png")));
         var store = LineageStores.Open(new Workspace(workspace));
@@ -56,7 +60,7 @@ public sealed class SwinQuickstartTests : IDisposable
         while (!running.IsCompleted)
         {
             folder ??= Directory.EnumerateDirectories(workspace).FirstOrDefault(d => d != Path.Combine(workspace, wholeId));
-            if (folder is not null && File.Exists(Path.Combine(folder, "metrics.jsonl")) && Steps(folder).Any(s => s.GetProperty("iteration").GetInt64() >= 4))
+            if (folder is not null && File.Exists(Path.Combine(folder, "metrics.jsonl")) && Steps(folder).Any(s => s.GetProperty("iteration").GetInt64() >= PerEpoch))
                 stop.Cancel();
             await Task.Delay(20);
         }
@@ -65,7 +69,7 @@ public sealed class SwinQuickstartTests : IDisposable
         Assert.Equal("cancelled", cancelled.RootElement.GetProperty("status").GetString());
         var runId = cancelled.RootElement.GetProperty("run_id").GetString()!;
         var done = Steps(Path.Combine(workspace, runId)).Max(s => s.GetProperty("iteration").GetInt64());
-        Assert.InRange(done, 4, 6); // stopped inside epoch 2
+        Assert.InRange(done, PerEpoch, 2 * PerEpoch - 2); // stopped inside epoch 2, before its last step
 
         var resumed = new TestConsole().Width(300);
         Assert.True(await CliApp.RunAsync(resumed, ["run", "--resume", runId, "--workspace", workspace, "--json"], catalog: Plugins) == 0, resumed.Output);
